@@ -1,0 +1,95 @@
+"""Masking of secrets in everything a run shows: report attachments, messages, logs.
+
+Three layers, applied together by :meth:`Masker.mask`:
+
+* known values: every secret the run read or was given (API keys, tokens, passwords);
+* structure: credentials in HTTP headers, JSON fields named like secrets, URL passwords;
+* shape: card numbers (13-19 digits passing the Luhn check) keep only their last four.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+
+MASK = "****"
+
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "x-csrftoken",
+        "x-csrf-token",
+        "x-service-token",
+    }
+)
+_SECRET_FIELD = r"[\w-]*(?:password|passwd|secret|token|api[_-]?key|card[_-]?number|authorization|cvc|cvv)[\w-]*"
+_JSON_SECRET_FIELD = re.compile(rf'("(?i:{_SECRET_FIELD})"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_FORM_SECRET_FIELD = re.compile(rf"(?<![\w-])((?i:{_SECRET_FIELD})=)[^&\s]+")
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/?#@\s]+:)[^@/\s]+(@)", re.IGNORECASE)
+_BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+_CARD_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def mask_card_numbers(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
+            return match.group()
+        return "*" * (len(digits) - 4) + digits[-4:]
+
+    return _CARD_CANDIDATE.sub(replace, text)
+
+
+class Masker:
+    """Hides secrets; thread-safe, shared by the whole run."""
+
+    MIN_SECRET_LENGTH = 4
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        for value in secrets:
+            self.add(value)
+
+    def add(self, value: str | None) -> None:
+        """Remember a secret value; from now on it never appears in output."""
+        if not value or len(value) < self.MIN_SECRET_LENGTH:
+            return
+        with self._lock:
+            if value not in self._secrets:
+                self._secrets.add(value)
+                ordered = sorted(self._secrets, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def mask(self, text: str) -> str:
+        if not text:
+            return text
+        pattern = self._pattern
+        if pattern is not None:
+            text = pattern.sub(MASK, text)
+        text = _JSON_SECRET_FIELD.sub(rf'\1"{MASK}"', text)
+        text = _FORM_SECRET_FIELD.sub(rf"\1{MASK}", text)
+        text = _URL_PASSWORD.sub(rf"\1{MASK}\2", text)
+        text = _BEARER.sub(rf"\1 {MASK}", text)
+        return mask_card_numbers(text)
+
+    def mask_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        return {
+            name: (MASK if name.lower() in SECRET_HEADERS else self.mask(str(value))) for name, value in headers.items()
+        }

@@ -1,0 +1,174 @@
+"""One test run: the system under test made reachable, and the clients that talk to it.
+
+:meth:`TestRun.open` does, in order: read secrets, pick ports, create throw-away
+databases, start the services the environment declares with a ``command``, and check
+that every service and database answers (failing fast with one message naming it).
+:meth:`TestRun.close` undoes all of it, whatever happened in between.
+
+Strings in service commands, service environments and database URLs may use run
+placeholders: ``{run_id}``, ``{run_dir}``, ``{python}``, ``{port}``, ``{ports.<name>}``,
+``{services.<name>.url}``, ``{services.<name>.ports.<name>}``,
+``{databases.<name>.url}`` and ``{secrets.<name>}``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import requests
+
+from support.config import ConfigError, DatabaseConfig, ServiceConfig, Settings
+from support.database import Databases, url_password
+from support.http import HttpClient, ServiceClient
+from support.masking import Masker
+from support.processes import PYTHON, LocalProcesses, free_port
+
+
+class EnvironmentNotReady(Exception):
+    """The system under test cannot be used: say which part, where, and why."""
+
+
+@dataclass
+class TestRun:
+    settings: Settings
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+    masker: Masker = field(default_factory=Masker)
+    secrets: dict[str, str] = field(default_factory=dict)
+    service_urls: dict[str, str] = field(default_factory=dict)
+    service_ports: dict[str, dict[str, int]] = field(default_factory=dict)
+    run_dir: Path | None = None
+    processes: LocalProcesses | None = None
+    databases: Databases | None = None
+    http: HttpClient | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)  # run-wide helpers of step libraries
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def reports_dir(self) -> Path:
+        return Path(self.settings.get("run.reports_dir"))
+
+    def open(self) -> TestRun:
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"handoff-{self.run_id}-"))
+        self._read_secrets()
+        self._assign_addresses()
+        self.databases = Databases(self._rendered_databases())
+        for config in self.databases.configs.values():
+            self.masker.add(url_password(config.url))
+        self.http = HttpClient(
+            timeout=float(self.settings.get("http.timeout")),
+            connect_timeout=float(self.settings.get("http.connect_timeout")),
+            verify=self.settings.get("http.ca_bundle") or bool(self.settings.get("http.verify_tls")),
+        )
+        self.databases.create_throwaway_databases()
+        started = [s for s in self.settings.services.values() if s.started_by_us]
+        if started:
+            self.processes = LocalProcesses(self.reports_dir / "service-logs")
+            self.processes.start(
+                started,
+                self.service_urls,
+                self.render,
+                timeout=float(self.settings.get("run.start_timeout")),
+            )
+        self.check_environment()
+        return self
+
+    def close(self) -> None:
+        """Stop what the run started and drop what it created; safe to call twice."""
+        if self.processes is not None:
+            self.processes.stop()
+            self.processes = None
+        if self.http is not None:
+            self.http.close()
+        if self.databases is not None:
+            try:
+                self.databases.drop_throwaway_databases()
+            finally:
+                self.databases = None
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            self.run_dir = None
+
+    def client(self, service: str) -> ServiceClient:
+        self.settings.service(service)  # a clear error for an unknown name
+        return ServiceClient(self.http, service, self.service_urls[service])
+
+    def check_environment(self) -> None:
+        """Fail fast, with one message, when a service or database does not answer."""
+        with requests.Session() as probe:
+            probe.trust_env = False
+            for name, service in self.settings.services.items():
+                url = self.service_urls[name] + service.health
+                try:
+                    answer = probe.get(url, timeout=float(self.settings.get("http.connect_timeout")) + 1)
+                except requests.RequestException as error:
+                    raise EnvironmentNotReady(
+                        f"service {name!r} is unreachable at {url} ({type(error).__name__}). "
+                        f"Is it running? Its address is services.{name}.url in "
+                        f"config/{self.settings.env}.toml."
+                    ) from None
+                if answer.status_code >= 400:
+                    raise EnvironmentNotReady(
+                        f"service {name!r} answered its health check {url} with HTTP {answer.status_code}"
+                    )
+        for name in self.databases.configs:
+            try:
+                self.databases.check_reachable(name)
+            except Exception as error:
+                raise EnvironmentNotReady(str(error)) from None
+
+    def render(self, service: ServiceConfig | None, template: str) -> str:
+        """Fill run placeholders into a command part, an environment value or a URL."""
+        values: dict[str, Any] = {
+            "run_id": self.run_id,
+            "run_dir": str(self.run_dir),
+            "python": PYTHON,
+            "secrets": SimpleNamespace(**self.secrets),
+            "services": SimpleNamespace(
+                **{
+                    name: SimpleNamespace(url=url, ports=SimpleNamespace(**self.service_ports.get(name, {})))
+                    for name, url in self.service_urls.items()
+                }
+            ),
+        }
+        if service is not None:  # database URLs may not refer to each other, services may
+            values["databases"] = SimpleNamespace(
+                **{name: SimpleNamespace(url=db.url) for name, db in self.databases.configs.items()}
+            )
+            ports = self.service_ports.get(service.name, {})
+            values["ports"] = SimpleNamespace(**ports)
+            values["port"] = ports.get("http", "")
+        try:
+            return template.format(**values)
+        except (AttributeError, KeyError, IndexError, ValueError) as error:
+            where = f"service {service.name!r}" if service else "a database URL"
+            raise ConfigError(f"{where} uses an unknown placeholder in {template!r}: {error}") from None
+
+    def _rendered_databases(self) -> dict[str, DatabaseConfig]:
+        return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}
+
+    def _read_secrets(self) -> None:
+        for name, variable in self.settings.secret_variables().items():
+            value = os.environ.get(variable)
+            if not value:
+                if not self.settings.start_services:
+                    raise ConfigError(f"secret {name!r} is read from environment variable {variable}, which is not set")
+                value = secrets.token_urlsafe(24)  # the run starts the services: it picks one
+            self.secrets[name] = value
+            self.masker.add(value)
+
+    def _assign_addresses(self) -> None:
+        for name, service in self.settings.services.items():
+            if service.started_by_us:
+                ports = {port_name: free_port() for port_name in service.ports}
+                self.service_ports[name] = ports
+                self.service_urls[name] = f"http://127.0.0.1:{ports[service.ports[0]]}"
+            else:
+                self.service_urls[name] = service.url

@@ -1,0 +1,59 @@
+"""The World: everything one scenario knows, made fresh for each scenario.
+
+Steps keep state here, never as loose attributes on behave's ``context``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from support.assertions import Checker
+from support.http import Response
+from support.run import TestRun
+from support.test_data import UniqueData
+
+
+class UnknownActor(LookupError):
+    """A step names a person the scenario has not introduced."""
+
+
+@dataclass
+class Actor:
+    """A person acting in the scenario (Alice, Bob) and what they hold."""
+
+    name: str
+    email: str
+    password: str
+    user_id: str | None = None
+    token: str | None = None
+    last_response: Response | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    run: TestRun
+    check: Checker
+    data: UniqueData
+    actors: dict[str, Actor] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def actor(self, name: str) -> Actor:
+        try:
+            return self.actors[name]
+        except KeyError:
+            raise UnknownActor(
+                f"{name} has not appeared in this scenario yet; introduce them first, "
+                f"for example with 'Given {name} has an account'"
+            ) from None
+
+    def product(self, name: str) -> dict[str, Any]:
+        try:
+            return self.products[name]
+        except KeyError:
+            known = ", ".join(repr(p) for p in self.products) or "none"
+            raise LookupError(
+                f"product {name!r} is not in this scenario's catalog (known: {known}); "
+                "add it with 'Given the catalog has these products:'"
+            ) from None
