@@ -1,0 +1,83 @@
+"""The whole sample suite against the embedded shop, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.suite.behave_run import ROOT, run_behave
+
+MIN_SCENARIOS = 30
+
+
+def _assert_all_passed(result):
+    assert result.exit_code == 0, result.output[-5000:]
+    assert len(result.scenarios) >= MIN_SCENARIOS, result.output[-2000:]
+    assert result.statuses() == {"passed": len(result.scenarios)}, result.output[-5000:]
+
+
+@pytest.fixture(scope="module")
+def sqlite_run(tmp_path_factory):
+    return run_behave(tmp_path_factory.mktemp("sqlite"), str(ROOT / "features"), "-D", "env=local")
+
+
+def test_every_scenario_passes_on_sqlite(sqlite_run):
+    _assert_all_passed(sqlite_run)
+
+
+def test_allure_results_hold_every_scenario_with_attachments(sqlite_run):
+    results = [json.loads(p.read_text()) for p in sqlite_run.allure_results.glob("*-result.json")]
+    assert len(results) == len(sqlite_run.scenarios)
+    happy = next(r for r in results if r["name"] == "Paying with an approved card")
+    attachments = [a["name"] for step in happy["steps"] for a in step.get("attachments", [])]
+    assert any(name.startswith("POST orders /checkout -> 201") for name in attachments), attachments
+    assert any(name.startswith("SQL orders") for name in attachments), attachments
+    assert any(name.startswith("Email to ") for name in attachments), attachments
+    labels = {(label["name"], label["value"]) for label in happy["labels"]}
+    assert ("epic", "Checkout") in labels and ("severity", "blocker") in labels
+    assert (sqlite_run.allure_results / "environment.properties").read_text().startswith("environment=local")
+
+
+def test_no_secret_reaches_the_results(sqlite_run):
+    """Tokens, passwords and full card numbers never appear in results or service logs."""
+    text = "\n".join(p.read_text(errors="replace") for p in sqlite_run.allure_results.iterdir())
+    text += sqlite_run.output
+    for card in ("4242424242424242", "4000000000000002", "4000000000009995"):
+        assert card not in text
+    assert '"password": "pw-' not in text
+    assert "Bearer " not in text.replace("Bearer ****", "")
+
+
+def test_every_scenario_passes_on_postgres(postgres_url, tmp_path):
+    result = run_behave(tmp_path, str(ROOT / "features"), "-D", "env=postgres", env={"HANDOFF_PG_URL": postgres_url})
+    _assert_all_passed(result)
+
+
+def test_the_html_report_renders_offline(sqlite_run, tmp_path):
+    renderer = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
+    if not renderer.exists():
+        pytest.skip("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
+    report = tmp_path / "report"
+    completed = subprocess.run(
+        [
+            str(renderer),
+            "generate",
+            str(sqlite_run.allure_results),
+            "--config",
+            "tools/allure/allurerc.mjs",
+            "-o",
+            str(report),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ALLURE_HISTORY_PATH": str(tmp_path / "history.jsonl")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (report / "index.html").exists()
+    rendered = "\n".join(p.read_text(errors="replace") for p in report.rglob("*.json"))
+    assert "Paying with an approved card" in rendered
