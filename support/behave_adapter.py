@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import sys
+from pathlib import Path
 
 import parse
 from behave import register_type
@@ -81,17 +82,27 @@ def finish_run(context) -> None:
     run: TestRun | None = getattr(context, "run", None)
     if run is None:
         return
+    results_dir = allure_results_dir(context.config)
     try:
-        write_environment_properties(
-            run.reports_dir / "allure-results",
-            {
-                "environment": run.settings.env,
-                **{f"service.{name}": run.masker.mask(url) for name, url in run.service_urls.items()},
-                **{f"database.{name}": db.url.split(":", 1)[0] for name, db in run.settings.databases.items()},
-            },
-        )
+        if results_dir is not None:
+            write_environment_properties(
+                results_dir,
+                {
+                    "environment": run.settings.env,
+                    **{f"service.{name}": run.masker.mask(url) for name, url in run.service_urls.items()},
+                    **{f"database.{name}": db.url.split(":", 1)[0] for name, db in run.settings.databases.items()},
+                },
+            )
     finally:
         run.close()
+
+
+def allure_results_dir(config) -> Path | None:
+    """Where allure-behave's formatter writes, if it is on (formats and outfiles pair in order)."""
+    for index, name in enumerate(config.format or []):
+        if "allure" in name.lower() and index < len(config.outputs):
+            return Path(config.outputs[index].name)
+    return None
 
 
 def _slug(text: str) -> str:

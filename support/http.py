@@ -7,9 +7,10 @@ which name the service and the URL, so a broken environment reads as one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,20 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+    @contextlib.contextmanager
+    def unrecorded(self) -> Iterator[list[Exchange]]:
+        """Keep exchanges from the listeners (polling makes many); they are collected instead."""
+        collected: list[Exchange] = []
+        listeners, self.listeners = self.listeners, [collected.append]
+        try:
+            yield collected
+        finally:
+            self.listeners = listeners
+
+    def record(self, exchange: Exchange) -> None:
+        """Tell the listeners about an exchange after all (the last of a poll, say)."""
+        self._notify(exchange)
 
     def request(
         self,

@@ -43,10 +43,15 @@ class Mailbox:
         def matching() -> list[Email]:
             return [m for m in self.messages_to(address) if subject_contains in m.subject]
 
-        found = wait_until(
-            matching,
-            bool,
-            timeout=timeout,
-            what=f"an email to {address} with {subject_contains!r} in its subject",
-        )
+        with self.sink.http.unrecorded() as polls:
+            try:
+                found = wait_until(
+                    matching,
+                    bool,
+                    timeout=timeout,
+                    what=f"an email to {address} with {subject_contains!r} in its subject",
+                )
+            finally:
+                if polls:
+                    self.sink.http.record(polls[-1])
         return found[0]

@@ -4,7 +4,8 @@ Three layers, applied together by :meth:`Masker.mask`:
 
 * known values: every secret the run read or was given (API keys, tokens, passwords);
 * structure: credentials in HTTP headers, JSON fields named like secrets, URL passwords;
-* shape: card numbers (13-19 digits passing the Luhn check) keep only their last four.
+* shape: card numbers (13-19 digits passing the Luhn check, or any value of a JSON
+  field named like a card number) keep only their last four digits.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ SECRET_HEADERS = frozenset(
         "x-service-token",
     }
 )
-_SECRET_FIELD = r"[\w-]*(?:password|passwd|secret|token|api[_-]?key|card[_-]?number|authorization|cvc|cvv)[\w-]*"
+_SECRET_FIELD = r"[\w-]*(?:password|passwd|secret|token|api[_-]?key|authorization|cvc|cvv)[\w-]*"
 _JSON_SECRET_FIELD = re.compile(rf'("(?i:{_SECRET_FIELD})"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_JSON_CARD_FIELD = re.compile(r'("(?i:[\w-]*card[_-]?number|pan)"\s*:\s*")[^"]*?(\d{4})?"')
 _FORM_SECRET_FIELD = re.compile(rf"(?<![\w-])((?i:{_SECRET_FIELD})=)[^&\s]+")
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/?#@\s]+:)[^@/\s]+(@)", re.IGNORECASE)
 _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}")
@@ -84,6 +86,7 @@ class Masker:
         if pattern is not None:
             text = pattern.sub(MASK, text)
         text = _JSON_SECRET_FIELD.sub(rf'\1"{MASK}"', text)
+        text = _JSON_CARD_FIELD.sub(lambda m: f'{m[1]}{"*" * 12}{m[2] or ""}"', text)
         text = _FORM_SECRET_FIELD.sub(rf"\1{MASK}", text)
         text = _URL_PASSWORD.sub(rf"\1{MASK}\2", text)
         text = _BEARER.sub(rf"\1 {MASK}", text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from support.mailbox import Mailbox
 from support.money import Money
 from support.shop import records
-from support.shop.workflows import cart_lines, current_cart, last_order_id, shop
+from support.shop.workflows import cart_lines, current_cart, last_checkout, last_order_id, shop
 from support.world import World
 
 
@@ -48,11 +48,11 @@ def expect_cart_total(world: World, name: str, total: Money) -> None:
 
 
 def expect_order_paid(world: World, name: str, total: Money) -> None:
-    response = world.actor(name).last_response
+    response = last_checkout(world, name)
     body = response.json() or {}
     actual = (response.status, body.get("status"), str(Money(body.get("total_cents", 0), body.get("currency", "?"))))
     world.check.equal(f"{name}'s checkout (status, order, total)", (201, "PAID", str(total)), actual, response.exchange)
-    stored = records.order(world.run.databases, body["id"]) or {}
+    stored = records.order(world.run.databases, last_order_id(world, name)) or {}
     world.check.equal(
         "the order in the orders database (status, total)",
         ("PAID", total.cents),
@@ -61,7 +61,7 @@ def expect_order_paid(world: World, name: str, total: Money) -> None:
 
 
 def expect_order_not_paid(world: World, name: str, reason: str) -> None:
-    response = world.actor(name).last_response
+    response = last_checkout(world, name)
     order_id = last_order_id(world, name)
     answer = (response.field("status"), response.field("failure_reason"))
     world.check.equal(
@@ -77,7 +77,7 @@ def expect_order_not_paid(world: World, name: str, reason: str) -> None:
 
 def expect_order_lines(world: World, name: str, expected: list[dict[str, str]]) -> None:
     order_id = last_order_id(world, name)
-    currency = world.actor(name).last_response.field("currency", "EUR")
+    currency = last_checkout(world, name).field("currency", "EUR")
     actual = [
         {
             "product": line["name"],

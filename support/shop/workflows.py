@@ -186,12 +186,17 @@ def retry_check_out(world: World, name: str) -> Response:
     return actor.last_response
 
 
+def last_checkout(world: World, name: str) -> Response:
+    """The answer to the actor's most recent checkout."""
+    responses = world.actor(name).facts.get("checkout_responses", [])
+    world.check.that(bool(responses), f"{name}'s checkout", f"{name} has not checked out in this scenario")
+    return responses[-1]
+
+
 def last_order_id(world: World, name: str) -> str:
-    response = world.actor(name).last_response
-    order_id = response.field("id") if response is not None else None
-    world.check.that(
-        bool(order_id), f"{name}'s order", "the last answer names no order", response and response.exchange
-    )
+    response = last_checkout(world, name)
+    order_id = response.field("id")
+    world.check.that(bool(order_id), f"{name}'s order", "the checkout's answer names no order", response.exchange)
     return order_id
 
 

@@ -41,6 +41,11 @@ def test_card_numbers_keep_their_last_four_digits():
     assert mask_card_numbers("card 4242 4242 4242 4242") == "card ************4242"
 
 
+def test_card_number_fields_keep_only_the_last_four_digits_whatever_they_hold():
+    assert Masker().mask('{"card_number": "4000000000000500"}') == '{"card_number": "************0500"}'
+    assert Masker().mask('{"cardNumber": "12"}') == '{"cardNumber": "************"}'
+
+
 def test_numbers_that_are_not_card_numbers_stay():
     assert mask_card_numbers("order 1234567890123") == "order 1234567890123"  # fails the Luhn check
     assert mask_card_numbers("id 12345") == "id 12345"
