@@ -20,9 +20,19 @@ def step_is_signed_in(context, name):
     workflows.ensure_signed_in(context.world, name)
 
 
-@given("{name:Person} has a {kind} session")
-def step_has_session_of_kind(context, name, kind):
-    workflows.give_session(context.world, name, kind)
+@given("{name:Person}'s session is missing")
+def step_session_missing(context, name):
+    workflows.drop_session(context.world, name)
+
+
+@given("{name:Person}'s session has been tampered with")
+def step_session_tampered(context, name):
+    workflows.tamper_with_session(context.world, name)
+
+
+@given("{name:Person}'s session has expired")
+def step_session_expired(context, name):
+    workflows.let_session_expire(context.world, name)
 
 
 @when("{name:Person} signs in with {pronoun:Pronoun} password")

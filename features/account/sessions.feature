@@ -4,13 +4,14 @@ Feature: Only valid sessions reach a customer's data
   shown, so a missing, forged or expired session never reaches a customer's data.
 
   @critical
-  Scenario Outline: A <session> session is refused
-    Given Alice has a <session> session
+  Scenario Outline: The shop turns Alice away when her session <state>
+    Given Alice has an account
+    And Alice's session <state>
     When Alice looks at her cart
     Then Alice is asked to sign in again because her session is <reason>
 
     Examples:
-      | session  | reason  |
-      | missing  | missing |
-      | tampered | invalid |
-      | expired  | expired |
+      | state                  | reason  |
+      | is missing             | missing |
+      | has been tampered with | invalid |
+      | has expired            | expired |

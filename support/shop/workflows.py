@@ -16,6 +16,7 @@ from support.shop.api import TEST_CARDS, ShopApi
 from support.world import Actor, World
 
 DEFAULT_STOCK = 100
+SHORT_SESSION_SECONDS = 0.2
 
 
 def shop(world: World) -> ShopApi:
@@ -53,23 +54,24 @@ def ensure_signed_in(world: World, name: str) -> Actor:
     return actor
 
 
-def give_session(world: World, name: str, kind: str) -> Actor:
-    """Give the actor a session that is ``missing``, ``tampered`` or ``expired``."""
-    actor = ensure_account(world, name)
-    if kind == "missing":
-        actor.token = None
-    elif kind == "tampered":
-        ensure_signed_in(world, name)
-        actor.token = actor.token[:-4] + ("AAAA" if not actor.token.endswith("AAAA") else "BBBB")
-    elif kind == "expired":
-        response = shop(world).sign_in(actor.email, actor.password, expires_in=0.2)
-        world.check.equal(f"{name} signing in for a short session", 201, response.status, response.exchange)
-        actor.token = response.json()["token"]
-        world.run.masker.add(actor.token)
-        _sleep_until(response.json()["expires_at"])
-    else:
-        raise ValueError(f"unknown kind of session {kind!r}: use missing, tampered or expired")
-    return actor
+def drop_session(world: World, name: str) -> None:
+    world.actor(name).token = None
+
+
+def tamper_with_session(world: World, name: str) -> None:
+    actor = ensure_signed_in(world, name)
+    last = actor.token[-1]
+    actor.token = actor.token[:-1] + ("A" if last != "A" else "B")  # one character changed
+
+
+def let_session_expire(world: World, name: str) -> None:
+    """Sign in for a fraction of a second, then wait until that session has expired."""
+    actor = world.actor(name)
+    response = shop(world).sign_in(actor.email, actor.password, expires_in=SHORT_SESSION_SECONDS)
+    world.check.equal(f"{name} signing in for a short session", 201, response.status, response.exchange)
+    actor.token = response.json()["token"]
+    world.run.masker.add(actor.token)
+    _sleep_until(response.json()["expires_at"])
 
 
 def register_again(world: World, name: str) -> Response:
