@@ -1,0 +1,1 @@
+"""auth: user accounts and bearer-token sessions (``python -m shop.auth``)."""

@@ -1,0 +1,1 @@
+"""cart: one shopping cart per user (``python -m shop.cart``)."""

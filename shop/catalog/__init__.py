@@ -1,0 +1,1 @@
+"""catalog: products, prices and stock (``python -m shop.catalog``)."""

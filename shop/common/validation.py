@@ -1,0 +1,117 @@
+"""Validation of JSON request bodies; failures are 400 ``invalid_request`` naming the field."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import request
+
+from shop.common.errors import invalid_request
+
+_MISSING = object()
+
+
+def json_body() -> dict[str, Any]:
+    """The request body, which must be a JSON object."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise invalid_request("request body must be a JSON object")
+    return body
+
+
+def get_str(
+    body: dict[str, Any],
+    field: str,
+    *,
+    default: Any = _MISSING,
+    max_length: int = 255,
+    min_length: int = 1,
+) -> str:
+    """A string field, stripped of surrounding whitespace."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            raise invalid_request(f"'{field}' is required")
+        return default
+    if not isinstance(value, str):
+        raise invalid_request(f"'{field}' must be a string")
+    value = value.strip()
+    if len(value) < min_length:
+        raise invalid_request(f"'{field}' must be at least {min_length} character(s) long")
+    if len(value) > max_length:
+        raise invalid_request(f"'{field}' must be at most {max_length} characters long")
+    return value
+
+
+def get_int(
+    body: dict[str, Any],
+    field: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    default: Any = _MISSING,
+) -> int:
+    """An integer field (booleans and floats are rejected) within the given bounds."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            raise invalid_request(f"'{field}' is required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_request(f"'{field}' must be an integer")
+    _check_bounds(field, value, minimum, maximum)
+    return value
+
+
+def get_number(
+    body: dict[str, Any],
+    field: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    default: Any = _MISSING,
+    exclusive_minimum: bool = False,
+) -> float:
+    """A numeric (int or float) field within the given bounds."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            raise invalid_request(f"'{field}' is required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise invalid_request(f"'{field}' must be a number")
+    if exclusive_minimum and minimum is not None and value <= minimum:
+        raise invalid_request(f"'{field}' must be > {minimum}")
+    _check_bounds(field, value, minimum, maximum)
+    return value
+
+
+def get_currency(body: dict[str, Any], field: str = "currency", *, default: Any = _MISSING) -> str:
+    """A three-letter currency code, returned upper-case."""
+    value = get_str(body, field, default=default, max_length=3, min_length=3)
+    if not (len(value) == 3 and value.isascii() and value.isalpha()):
+        raise invalid_request(f"'{field}' must be a three-letter currency code")
+    return value.upper()
+
+
+def parse_id(raw: str) -> int | None:
+    """A positive integer id from a URL segment, or None when it is not one."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:
+        return int(raw)
+    return None
+
+
+def _check_bounds(field: str, value: float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and value < minimum:
+        raise invalid_request(f"'{field}' must be >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise invalid_request(f"'{field}' must be <= {maximum}")
+
+
+def get_card_number(body: dict[str, Any], field: str = "card_number") -> str:
+    """A card number of 12-19 digits (spaces allowed in the input)."""
+    number = get_str(body, field, max_length=23, min_length=12).replace(" ", "")
+    if not (12 <= len(number) <= 19 and number.isascii() and number.isdigit()):
+        raise invalid_request(f"'{field}' must be 12 to 19 digits")
+    return number

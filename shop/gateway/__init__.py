@@ -1,0 +1,1 @@
+"""gateway: a sandbox of a third-party payment gateway (``python -m shop.gateway``)."""

@@ -1,0 +1,1 @@
+"""orders: checkout and order history (``python -m shop.orders``)."""
