@@ -1,4 +1,4 @@
-@account @allure.label.epic:Accounts @allure.label.feature:Signing_in
+@account @allure.label.epic:Accounts
 Feature: Signing in
   Customers sign in with their email and password. The session they get is what
   every other service of the shop trusts to know who they are.

@@ -1,4 +1,4 @@
-@cart @security @allure.label.epic:Cart @allure.label.feature:Privacy
+@cart @security @allure.label.epic:Cart
 Feature: A customer's cart is hers alone
   The cart service never shows or changes a cart for anyone but its owner, and does
   not even admit that someone else's cart exists.

@@ -1,4 +1,4 @@
-@cart @allure.label.epic:Cart @allure.label.feature:Shopping_cart
+@cart @allure.label.epic:Cart
 Feature: Shopping cart
   A signed-in customer collects products in her cart. Prices always come from the
   catalog, whatever the customer's device sends.

@@ -1,4 +1,4 @@
-@checkout @allure.label.epic:Checkout @allure.label.feature:Paying
+@checkout @allure.label.epic:Checkout
 Feature: Checking out
   Checking out hands the cart from the cart service to the order service, which asks
   the payment gateway to charge the customer. Only a paid order takes stock, empties

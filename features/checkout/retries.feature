@@ -1,4 +1,4 @@
-@checkout @allure.label.epic:Checkout @allure.label.feature:Retries
+@checkout @allure.label.epic:Checkout
 Feature: A checkout sent twice charges once
   Networks drop answers, so customers' devices send the same checkout again. The
   order service recognises the repeated request and answers as before.

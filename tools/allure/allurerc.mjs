@@ -10,7 +10,7 @@ const env = process.env;
 
 export default defineConfig({
   // Report title (CLI --report-name/--name overrides).
-  name: env.ALLURE_REPORT_NAME || "Shop integration tests",
+  name: env.ALLURE_REPORT_NAME || "Handoff integration tests",
   // Report folder (CLI -o/--output overrides).
   output: "reports/allure-report",
   // Results folder(s) when none is given on the command line.
@@ -46,6 +46,8 @@ export default defineConfig({
     awesome: {
       options: {
         reportLanguage: "en",
+        // The tree follows the business: epic and feature labels from the features' tags.
+        groupBy: ["epic", "feature"],
         singleFile: env.ALLURE_SINGLE_FILE === "1",
       },
     },
