@@ -6,9 +6,15 @@ import base64
 import functools
 import hashlib
 import hmac
+import os
 import secrets
 
-_N, _R, _P = 2**14, 8, 1
+# scrypt's cost is 2**cost; each hash records its own parameters, so a change of cost
+# keeps old hashes valid. Test environments may lower it (SHOP_PASSWORD_HASH_COST=12).
+_COST = int(os.environ.get("SHOP_PASSWORD_HASH_COST", "14"))
+if not 10 <= _COST <= 20:
+    raise SystemExit(f"SHOP_PASSWORD_HASH_COST must be between 10 and 20, not {_COST}")
+_N, _R, _P = 2**_COST, 8, 1
 _SALT_BYTES = 16
 _KEY_BYTES = 32
 _PREFIX = "scrypt"
