@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.expression import Executable
 
 from support.config import DatabaseConfig
 
@@ -66,6 +67,7 @@ class Databases:
     def __init__(self, configs: Mapping[str, DatabaseConfig]) -> None:
         self.configs = dict(configs)
         self._engines: dict[str, Engine] = {}
+        self._columns: dict[tuple[str, str], dict[str, Any]] = {}
         self.listeners: list[QueryListener] = []
 
     def engine(self, name: str) -> Engine:
@@ -74,13 +76,21 @@ class Databases:
             self._engines[name] = create_engine(url, pool_pre_ping=True)
         return self._engines[name]
 
-    def query(self, name: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-        """Rows of a read query, as dictionaries."""
+    def query(self, name: str, sql: str | Executable, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query (SQL text with ``:named`` parameters, or a SQLAlchemy select)."""
+        return self.execute(name, sql, **params).rows
+
+    def execute(self, name: str, sql: str | Executable, **params: Any) -> Query:
+        """Run a read query and return its record: SQL, parameters, rows, duration."""
+        statement = text(sql) if isinstance(sql, str) else sql
+        if not isinstance(sql, str):
+            compiled = sql.compile(dialect=self.engine(name).dialect)
+            sql, params = str(compiled), {**compiled.params, **params}
         record = Query(name, sql, params)
         started = time.perf_counter()
         try:
             with self.engine(name).connect() as connection:
-                result = connection.execute(text(sql), params)
+                result = connection.execute(statement, params)
                 record.rows = [dict(row) for row in result.mappings()]
         except SQLAlchemyError as error:
             raise DatabaseUnreachable(
@@ -91,7 +101,20 @@ class Databases:
             record.elapsed_ms = (time.perf_counter() - started) * 1000
         for listener in self.listeners:
             listener(record)
-        return record.rows
+        return record
+
+    def columns(self, name: str, table: str) -> dict[str, Any]:
+        """A table's columns and their SQLAlchemy types, read from the database itself."""
+        key = (name, table)
+        if key not in self._columns:
+            inspector = inspect(self.engine(name))
+            tables = inspector.get_table_names()
+            if table not in tables:
+                raise LookupError(
+                    f"database {name!r} has no table {table!r} (tables: {', '.join(sorted(tables)) or 'none'})"
+                )
+            self._columns[key] = {column["name"]: column["type"] for column in inspector.get_columns(table)}
+        return self._columns[key]
 
     def check_reachable(self, name: str) -> None:
         try:

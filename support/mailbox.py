@@ -43,15 +43,16 @@ class Mailbox:
         def matching() -> list[Email]:
             return [m for m in self.messages_to(address) if subject_contains in m.subject]
 
-        with self.sink.http.unrecorded() as polls:
-            try:
+        polls: list = []
+        try:
+            with self.sink.http.unrecorded() as polls:
                 found = wait_until(
                     matching,
                     bool,
                     timeout=timeout,
                     what=f"an email to {address} with {subject_contains!r} in its subject",
                 )
-            finally:
-                if polls:
-                    self.sink.http.record(polls[-1])
+        finally:
+            if polls:  # the report gets the last poll, not each of them
+                self.sink.http.record(polls[-1])
         return found[0]

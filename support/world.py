@@ -10,8 +10,13 @@ from typing import Any
 
 from support.assertions import Checker
 from support.http import Response
+from support.http_conversation import HttpConversation
+from support.mailbox import Email
 from support.run import TestRun
+from support.table_checks import TableExpectations, TableReader
+from support.tables import table_rows
 from support.test_data import UniqueData
+from support.variables import Variables
 
 
 class UnknownActor(LookupError):
@@ -36,8 +41,30 @@ class World:
     run: TestRun
     check: Checker
     data: UniqueData
+    # the generic vocabulary: variables, HTTP conversation, database rows, email
+    variables: Variables = field(init=False)
+    http: HttpConversation = field(init=False)
+    tables: TableExpectations = field(init=False)
+    last_email: Email | None = None
+    # the sample shop's vocabulary: people with accounts, products in the catalog
     actors: dict[str, Actor] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.variables = Variables(self.data, self.run.secrets, self.run.settings.get("data"))
+        self.http = HttpConversation(self.run)
+        self.tables = TableExpectations(TableReader(self.run.databases), self.check)
+
+    def render(self, text: str | None) -> str | None:
+        """Step text, a cell or a doc string with the scenario's ``{variables}`` filled in."""
+        return self.variables.render(text)
+
+    def rendered_rows(self, table: Any, *required: str) -> list[dict[str, Any]]:
+        """A step's table with ``{variables}`` filled in (a cell that is one variable keeps its type)."""
+        return [
+            {key: self.variables.render_value(cell) for key, cell in row.items()}
+            for row in table_rows(table, *required)
+        ]
 
     def actor(self, name: str) -> Actor:
         try:

@@ -6,15 +6,16 @@ from support.http import Response, ServiceClient, bearer
 from support.money import Money
 from support.run import TestRun
 
-# The payment gateway sandbox decides the outcome by test card number.
-TEST_CARDS = {
-    "an approved card": "4242424242424242",
-    "a declined card": "4000000000000002",
-    "a card with insufficient funds": "4000000000009995",
-    "a card the payment gateway is too slow for": "4000000000000119",
-    "a card the payment gateway fails on": "4000000000000500",
+# The payment gateway sandbox decides the outcome by test card number; the numbers are
+# the environment's test data ([data.cards] in config/<env>.toml).
+CARDS_BY_PHRASE = {
+    "an approved card": "approved",
+    "a declined card": "declined",
+    "a card with insufficient funds": "insufficient_funds",
+    "a card the payment gateway is too slow for": "too_slow",
+    "a card the payment gateway fails on": "server_error",
 }
-CARD_PHRASES = "|".join(TEST_CARDS)
+CARD_PHRASES = "|".join(CARDS_BY_PHRASE)
 
 
 class ShopApi:
@@ -24,6 +25,7 @@ class ShopApi:
         self.cart: ServiceClient = run.client("cart")
         self.orders: ServiceClient = run.client("orders")
         self.service_token = run.secrets["shop_service_token"]
+        self.cards = run.settings.get("data.cards")
 
     # auth
     def register(self, email: str, password: str, name: str) -> Response:
@@ -53,8 +55,10 @@ class ShopApi:
     def view_cart(self, token: str | None, cart_id: int) -> Response:
         return self.cart.get(f"/carts/{cart_id}", headers=bearer(token))
 
-    def add_to_cart(self, token: str | None, cart_id: int, product_id: int, quantity: int) -> Response:
-        body = {"product_id": product_id, "quantity": quantity}
+    def add_to_cart(
+        self, token: str | None, cart_id: int, product_id: int, quantity: int, extra: dict | None = None
+    ) -> Response:
+        body = {"product_id": product_id, "quantity": quantity, **(extra or {})}
         return self.cart.post(f"/carts/{cart_id}/items", json_body=body, headers=bearer(token))
 
     def change_quantity(self, token: str | None, cart_id: int, product_id: int, quantity: int) -> Response:
@@ -71,6 +75,9 @@ class ShopApi:
 
     def view_order(self, token: str | None, order_id: str) -> Response:
         return self.orders.get(f"/orders/{order_id}", headers=bearer(token))
+
+    def card_number(self, phrase: str) -> str:
+        return self.cards[CARDS_BY_PHRASE[phrase]]
 
     def _service(self) -> dict[str, str]:
         return {"X-Service-Token": self.service_token}

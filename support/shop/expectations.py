@@ -6,10 +6,11 @@ with the request or query behind them.
 
 from __future__ import annotations
 
-from support.mailbox import Mailbox
+from support.email_checks import mailbox
 from support.money import Money
 from support.shop import records
 from support.shop.workflows import cart_lines, current_cart, last_checkout, last_order_id, shop
+from support.waiting import eventually
 from support.world import World
 
 
@@ -133,7 +134,7 @@ def expect_no_approved_charge(world: World, name: str) -> None:
 def expect_confirmation_email(world: World, name: str, total: Money) -> None:
     actor = world.actor(name)
     order_id = last_order_id(world, name)
-    email = _mailbox(world).wait_for(
+    email = mailbox(world).wait_for(
         actor.email, f"Order {order_id}", timeout=float(world.run.settings.get("email.wait"))
     )
     world.run.extensions["attachments"].on_email(email)
@@ -145,12 +146,33 @@ def expect_confirmation_email(world: World, name: str, total: Money) -> None:
     )
 
 
+def expect_try_again_later(world: World, name: str) -> None:
+    """The checkout answered at once that the payment could not be taken now, and why."""
+    response = last_checkout(world, name)
+    actual = (response.status, response.field("status"), response.field("failure_reason"))
+    world.check.equal(
+        f"{name}'s checkout answer (status, order, reason)",
+        (502, "PAYMENT_FAILED", "gateway_unavailable"),
+        actual,
+        response.exchange,
+    )
+
+
+def expect_unsent_confirmation_logged(world: World, name: str) -> None:
+    """The orders service logged that the order's confirmation email could not be sent."""
+    order_id = last_order_id(world, name)
+    log = world.run.reports_dir / "service-logs" / "orders.log"
+    expected = f"confirmation email for order {order_id} not sent"
+
+    def logged() -> None:
+        text = log.read_text(errors="replace") if log.is_file() else ""
+        world.check.that(expected in text, "the orders service's log", f"expected a line with {expected!r} in {log}")
+
+    eventually(logged, timeout=2.0)  # the service's log is written by another process
+
+
 def expect_no_confirmation_email(world: World, name: str) -> None:
     actor = world.actor(name)
-    mailbox = _mailbox(world)
-    messages = mailbox.messages_to(actor.email)
-    world.check.equal(f"emails to {name}", [], [m.subject for m in messages], mailbox.last_exchange)
-
-
-def _mailbox(world: World) -> Mailbox:
-    return Mailbox(world.run.client(world.run.settings.get("email.service")))
+    box = mailbox(world)
+    messages = box.messages_to(actor.email)
+    world.check.equal(f"emails to {name}", [], [m.subject for m in messages], box.last_exchange)

@@ -12,7 +12,7 @@ from typing import Any
 
 from support.http import Response
 from support.money import Money
-from support.shop.api import TEST_CARDS, ShopApi
+from support.shop.api import ShopApi
 from support.world import Actor, World
 
 DEFAULT_STOCK = 100
@@ -20,7 +20,10 @@ SHORT_SESSION_SECONDS = 0.2
 
 
 def shop(world: World) -> ShopApi:
-    return world.run.extensions.setdefault("shop_api", ShopApi(world.run))
+    """The run's one client of the shop's API, made on first use."""
+    if "shop_api" not in world.run.extensions:
+        world.run.extensions["shop_api"] = ShopApi(world.run)
+    return world.run.extensions["shop_api"]
 
 
 # accounts and sessions
@@ -123,6 +126,15 @@ def add_to_cart(world: World, name: str, product: str, quantity: int, owner: str
     return actor.last_response
 
 
+def add_to_cart_claiming_price(world: World, name: str, product: str, quantity: int, price: Money) -> Response:
+    """Add to the cart with price fields of the client's own, as a tampered client would send them."""
+    actor = world.actor(name)
+    claimed = {"unit_price_cents": price.cents, "price_cents": price.cents, "currency": price.currency}
+    product_id = world.product(product)["id"]
+    actor.last_response = shop(world).add_to_cart(actor.token, cart_id(world, name), product_id, quantity, claimed)
+    return actor.last_response
+
+
 def put_in_cart(world: World, name: str, product: str, quantity: int) -> None:
     response = add_to_cart(world, name, product, quantity)
     world.check.equal(f"{name} putting {quantity} {product!r} in the cart", 201, response.status, response.exchange)
@@ -174,8 +186,9 @@ def cart_lines(world: World, name: str) -> tuple[list[dict[str, str]], Response]
 def check_out(world: World, name: str, card_phrase: str) -> Response:
     actor = world.actor(name)
     key = world.data.idempotency_key()
-    actor.facts["checkout"] = {"card": TEST_CARDS[card_phrase], "key": key}
-    actor.last_response = shop(world).check_out(actor.token, TEST_CARDS[card_phrase], key)
+    card = shop(world).card_number(card_phrase)
+    actor.facts["checkout"] = {"card": card, "key": key}
+    actor.last_response = shop(world).check_out(actor.token, card, key)
     actor.facts.setdefault("checkout_responses", []).append(actor.last_response)
     return actor.last_response
 

@@ -1,0 +1,46 @@
+Feature: A to-do service tested with the generic vocabulary only
+
+  Scenario: Two people keep their own lists, each with their own session cookies
+    When Ann sends a POST request to todo "/login" with
+      """
+      {"user": "ann"}
+      """
+    And Ann sends the "csrftoken" cookie back as the "X-CSRFToken" header
+    And Ann sends a POST request to todo "/todos" with
+      """
+      {"title": "water the plants"}
+      """
+    Then the response status is 201
+    And the response matches
+      """
+      {"id": "#number", "title": "water the plants", "done": false}
+      """
+    And I save the response at "$.id" as "todo_id"
+    When Ben sends a POST request to todo "/login" with
+      """
+      {"user": "ben"}
+      """
+    And Ben sends a GET request to todo "/todos"
+    Then the response at "$.todos" is "#[0]"
+    When Ann sends a GET request to todo "/todos"
+    Then the response at "$.todos[*].title" contains only
+      """
+      ["water the plants"]
+      """
+    And the todo database has a row in "todos" with
+      | id        | owner | title            | done |
+      | {todo_id} | ann   | water the plants | 0    |
+
+  Scenario: A write without the CSRF header is refused and stores nothing
+    When Ann sends a POST request to todo "/login" with
+      """
+      {"user": "ann-{unique_id}"}
+      """
+    And Ann sends a POST request to todo "/todos" with
+      """
+      {"title": "forged"}
+      """
+    Then the response status is 403
+    And the todo database has no row in "todos" with
+      | title  |
+      | forged |

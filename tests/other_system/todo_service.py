@@ -1,0 +1,99 @@
+"""A tiny HTTP + SQL service the sample shop does not contain: a to-do list.
+
+It proves the generic vocabulary works against a system the framework has never seen,
+with configuration only (tests/other_system/config/todo.toml). Sessions are cookies,
+and writes need a CSRF token sent back from a cookie in a header, as Django does.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS todos "
+    "(id INTEGER PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, done INTEGER NOT NULL)"
+)
+
+
+class TodoService:
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.sessions: dict[str, tuple[str, str]] = {}  # session id -> (user, csrf token)
+        self.lock = threading.Lock()
+        with sqlite3.connect(database) as connection:
+            connection.execute(SCHEMA)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> TodoService:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self):
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                if self.path == "/health":
+                    return self._send(200, {"status": "ok"})
+                user = self._user()
+                if user is None:
+                    return self._send(401, {"error": "not_signed_in"})
+                with sqlite3.connect(service.database) as connection:
+                    rows = connection.execute(
+                        "SELECT id, title, done FROM todos WHERE owner = ? ORDER BY id", (user,)
+                    ).fetchall()
+                return self._send(200, {"todos": [{"id": r[0], "title": r[1], "done": bool(r[2])} for r in rows]})
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if self.path == "/login":
+                    session, csrf = secrets.token_hex(16), secrets.token_hex(16)
+                    service.sessions[session] = (body["user"], csrf)
+                    cookies = [f"session={session}; Path=/; HttpOnly", f"csrftoken={csrf}; Path=/"]
+                    return self._send(204, None, cookies)
+                user = self._user()
+                if user is None:
+                    return self._send(401, {"error": "not_signed_in"})
+                if self.headers.get("X-CSRFToken") != service.sessions[self._session()][1]:
+                    return self._send(403, {"error": "csrf_failed"})
+                with service.lock, sqlite3.connect(service.database) as connection:
+                    cursor = connection.execute(
+                        "INSERT INTO todos (owner, title, done) VALUES (?, ?, 0)", (user, body["title"])
+                    )
+                return self._send(201, {"id": cursor.lastrowid, "title": body["title"], "done": False})
+
+            def _session(self) -> str | None:
+                for part in self.headers.get("Cookie", "").split(";"):
+                    name, _, value = part.strip().partition("=")
+                    if name == "session":
+                        return value
+                return None
+
+            def _user(self) -> str | None:
+                entry = service.sessions.get(self._session() or "")
+                return entry[0] if entry else None
+
+            def _send(self, status, payload, cookies=()):
+                data = b"" if payload is None else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for cookie in cookies:
+                    self.send_header("Set-Cookie", cookie)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler

@@ -1,0 +1,38 @@
+"""The step library as a whole: its catalog is current, and every feature's steps exist."""
+
+import subprocess
+import sys
+
+from tests.suite.behave_run import ROOT
+
+
+def test_the_step_catalog_is_up_to_date():
+    completed = subprocess.run(
+        [sys.executable, "tools/step_catalog.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr + "\nRun `make steps` and commit docs/steps.md."
+
+
+def test_every_step_of_every_feature_is_defined_once():
+    """--dry-run reports undefined steps; ambiguous definitions fail when the steps load."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "behave",
+            "--dry-run",
+            "--no-summary",
+            "-f",
+            "plain",
+            "--format",
+            "steps.usage",
+            "features",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output[-3000:]
+    assert "UNDEFINED STEPS" not in output and "AmbiguousStep" not in output, output[-3000:]

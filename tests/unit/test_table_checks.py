@@ -1,0 +1,69 @@
+"""Database table checks against a real SQLite database."""
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from support.assertions import Checker, ExpectationFailed
+from support.config import DatabaseConfig
+from support.database import Databases
+from support.masking import Masker
+from support.table_checks import TableExpectations, TableReader
+
+
+@pytest.fixture
+def tables(tmp_path):
+    url = f"sqlite:///{tmp_path}/shop.db"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE orders (id TEXT, status TEXT, total_cents INTEGER, note TEXT)"))
+        connection.execute(
+            text("INSERT INTO orders VALUES ('ord_1', 'PAID', 3300, NULL), ('ord_2', 'PAYMENT_FAILED', 800, 'x')")
+        )
+    engine.dispose()
+    databases = Databases({"shop": DatabaseConfig("shop", url)})
+    yield TableExpectations(TableReader(databases), Checker(Masker()))
+    databases.dispose()
+
+
+def test_a_row_with_values_markers_and_nulls(tables):
+    tables.has_rows("shop", "orders", [{"id": "ord_1", "status": "PAID", "total_cents": "3300", "note": "#null"}])
+    tables.has_rows("shop", "orders", [{"id": "#regex ord_\\d", "status": "PAYMENT_FAILED"}])
+
+
+def test_a_missing_row_shows_its_neighbours_and_the_query(tables):
+    with pytest.raises(ExpectationFailed) as error:
+        tables.has_rows("shop", "orders", [{"id": "ord_1", "status": "PAYMENT_FAILED"}])
+    message = str(error.value)
+    assert "expected a row like:" in message
+    assert "| ord_1 | PAID   |" in message
+    assert "[shop] SELECT" in message
+
+
+def test_counts_absence_and_exact_rows(tables):
+    tables.has_count("shop", "orders", {"status": "PAID"}, 1)
+    tables.has_no_row("shop", "orders", {"status": "PENDING"})
+    tables.has_exactly("shop", "orders", {"note": "x"}, [{"id": "ord_2", "total_cents": "800"}])
+    with pytest.raises(ExpectationFailed, match="expected: 2 row"):
+        tables.has_count("shop", "orders", {"status": "PAID"}, 2)
+
+
+def test_names_come_from_the_catalog_never_from_text(tables):
+    with pytest.raises(LookupError, match=r"no table 'orders; DROP TABLE orders' \(tables: orders\)"):
+        tables.has_rows("shop", "orders; DROP TABLE orders", [{"id": "x"}])
+    with pytest.raises(LookupError, match=r"no column 'statuz' \(columns: id, status, total_cents, note\)"):
+        tables.has_rows("shop", "orders", [{"statuz": "PAID"}])
+
+
+def test_a_value_of_the_wrong_type_is_explained(tables):
+    with pytest.raises(ValueError, match="'lots' is not a value for column 'total_cents'"):
+        tables.has_rows("shop", "orders", [{"total_cents": "lots"}])
+
+
+def test_feature_queries_are_single_selects_with_bound_values(tables):
+    rows = tables.query("shop", "SELECT id FROM orders WHERE total_cents > :p0", {"p0": 1000})
+    assert rows == [{"id": "ord_1"}]
+    tables.query_returned([{"id": "ord_1"}])
+    with pytest.raises(ValueError, match="only a single SELECT"):
+        tables.query("shop", "DELETE FROM orders", {})
+    with pytest.raises(ValueError, match="only a single SELECT"):
+        tables.query("shop", "SELECT 1; DELETE FROM orders", {})
