@@ -1,4 +1,4 @@
-@account @security @allure.label.epic:Accounts
+@account @security @allure.label.epic:Accounts @allure.label.owner:accounts-team
 Feature: Only valid sessions reach a customer's data
   The cart and order services ask the auth service about every session they are
   shown, so a missing, forged or expired session never reaches a customer's data.

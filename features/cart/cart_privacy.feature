@@ -1,4 +1,4 @@
-@cart @security @allure.label.epic:Cart
+@cart @security @allure.label.epic:Cart @allure.label.owner:cart-team
 Feature: A customer's cart is hers alone
   The cart service never shows or changes a cart for anyone but its owner, and does
   not even admit that someone else's cart exists.

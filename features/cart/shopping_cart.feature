@@ -1,4 +1,4 @@
-@cart @allure.label.epic:Cart
+@cart @allure.label.epic:Cart @allure.label.owner:cart-team
 Feature: Shopping cart
   A signed-in customer collects products in her cart. Prices always come from the
   catalog, whatever the customer's device sends.

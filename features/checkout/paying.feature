@@ -1,4 +1,4 @@
-@checkout @allure.label.epic:Checkout
+@checkout @allure.label.epic:Checkout @allure.label.owner:payments-team
 Feature: Checking out
   Checking out hands the cart from the cart service to the order service, which asks
   the payment gateway to charge the customer. Only a paid order takes stock, empties
@@ -11,7 +11,7 @@ Feature: Checking out
       | Tea Towel | 8.00 EUR  | 5     |
     And Alice is signed in
 
-  @blocker
+  @blocker @allure.label.story:Card_payment
   Scenario: Paying with an approved card
     Given Alice has these products in her cart
       | product   | quantity |
@@ -29,7 +29,7 @@ Feature: Checking out
     And Alice's cart is empty
     And Alice receives an order confirmation email showing the total 33.00 EUR
 
-  @critical
+  @critical @allure.label.story:Card_payment
   Scenario Outline: A refused payment leaves stock and cart as they were
     Given Alice has 2 "Blue Mug" in her cart
     When Alice checks out paying with <card>
@@ -49,7 +49,7 @@ Feature: Checking out
       | a card the payment gateway is too slow for | the payment gateway was unavailable |
       | a card the payment gateway fails on        | the payment gateway was unavailable |
 
-  @normal
+  @normal @allure.label.story:Order_totals
   Scenario Outline: The order total adds up quantities and prices
     Given the catalog has a "Notebook" priced <price>
     And Alice has <quantity> "Notebook" in her cart

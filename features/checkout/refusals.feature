@@ -1,4 +1,4 @@
-@checkout @allure.label.epic:Checkout
+@checkout @allure.label.epic:Checkout @allure.label.owner:payments-team
 Feature: Checkouts the shop refuses before charging anything
   Some carts cannot be paid for at all. The shop says why and neither records an
   order nor asks the payment gateway for money.

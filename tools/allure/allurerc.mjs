@@ -4,6 +4,7 @@
 //     --config tools/allure/allurerc.mjs -o reports/allure-report
 // Relative paths below are resolved against the process cwd (the repo root),
 // not against this file. ALLURE_SINGLE_FILE=1 -> one self-contained index.html.
+import { readFileSync } from "node:fs";
 import { defineConfig } from "allure";
 
 const env = process.env;
@@ -19,29 +20,14 @@ export default defineConfig({
   // flaky/new/fixed/regressed markers. Keep it OUTSIDE the report folder.
   historyPath: env.ALLURE_HISTORY_PATH || "reports/allure-history.jsonl",
   historyLimit: 20,
-  // Defect classification. First matching rule wins; Allure appends its
-  // defaults ("Product errors" = failed, "Test errors" = broken) after these.
-  // `message` / `trace` are regexes tested against statusDetails.message / trace.
-  categories: [
-    {
-      id: "infrastructure",
-      name: "Infrastructure problems",
-      matchers: [
-        { statuses: ["failed", "broken"], message: /connection refused|ConnectionRefused|ConnectionError|timed? ?out|Timeout/i },
-        { statuses: ["failed", "broken"], trace: /ConnectionRefusedError|TimeoutError|socket\.timeout|ReadTimeout|ConnectTimeout/ },
-      ],
-    },
-    {
-      id: "product",
-      name: "Product defects",
-      matchers: [{ statuses: ["failed"] }, { statuses: ["broken"], message: /^AssertionError/ }],
-    },
-    {
-      id: "test",
-      name: "Test defects",
-      matchers: { statuses: ["broken"] },
-    },
-  ],
+  // ALLURE_APPEND_HISTORY=0 renders with the history without adding this run to it.
+  appendHistory: env.ALLURE_APPEND_HISTORY !== "0",
+  // Defect classification, shared with Allure 2 readers: the framework copies
+  // categories.json into every results folder (support/report_metadata.py). First
+  // matching rule wins; messages start with the exception's module and class, e.g.
+  // "support.http.ServiceUnreachable: service 'cart' is unreachable at ...".
+  // tests/report/test_categories.py proves each rule catches the right scenarios.
+  categories: JSON.parse(readFileSync(new URL("./categories.json", import.meta.url), "utf-8")),
   plugins: {
     awesome: {
       options: {
