@@ -1,0 +1,25 @@
+"""``python -m support.containers down``: remove every container, volume and network of any
+run on this engine, kept stacks included (images stay: they are the build cache)."""
+
+from __future__ import annotations
+
+import sys
+
+from support.containers.engine import LABEL_RUN, connect, remove_labelled
+
+
+def main(argv: list[str]) -> int:
+    if argv != ["down"]:
+        print("usage: python -m support.containers down", file=sys.stderr)
+        return 2
+    client = connect()
+    try:
+        removed = remove_labelled(client, LABEL_RUN)
+    finally:
+        client.close()
+    print("\n".join(f"removed {what}" for what in removed) or "nothing to remove")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
