@@ -1,0 +1,40 @@
+"""Trouble with a third party: the payment gateway or the mail server slow, down or misbehaving.
+
+Each fault lasts until the scenario ends (or the dependency recovers). Implemented by
+support/faults.py, with a fault-injecting proxy in front of the dependency (support/proxy.py).
+"""
+
+from behave import given, when
+
+from support.faults import Fault, Mode, inject
+
+
+@given("{dependency:Dependency} is down")
+def step_dependency_down(context, dependency):
+    inject(context.world.run, dependency, Fault(Mode.DOWN))
+
+
+@given("{dependency:Dependency} takes {seconds:Number} seconds to answer")
+def step_dependency_slow(context, dependency, seconds):
+    """Each new connection is held that long; a caller that gives up first is never forwarded."""
+    inject(context.world.run, dependency, Fault(Mode.SLOW, seconds))
+
+
+@given("{dependency:Dependency} answers with server errors")
+def step_dependency_server_errors(context, dependency):
+    inject(context.world.run, dependency, Fault(Mode.SERVER_ERRORS))
+
+
+@given("{dependency:Dependency} drops connections without answering")
+def step_dependency_drops(context, dependency):
+    inject(context.world.run, dependency, Fault(Mode.DROP))
+
+
+@given("{dependency:Dependency} rejects messages")
+def step_dependency_rejects_messages(context, dependency):
+    inject(context.world.run, dependency, Fault(Mode.REJECT_MESSAGES))
+
+
+@when("{dependency:Dependency} recovers")
+def step_dependency_recovers(context, dependency):
+    inject(context.world.run, dependency, Fault())
