@@ -7,26 +7,81 @@ BIN := $(VENV)/bin
 ALLURE := tools/allure/node_modules/.bin/allure
 RESULTS := reports/allure-results
 REPORT := reports/allure-report
+HISTORY := reports/allure-history.jsonl
+RERUN_FILE := reports/rerun.txt
+# make report SINGLE_FILE=1 -> one self-contained HTML file to share, in reports/allure-report-single/
+SINGLE_FILE ?=
+REPORT_OUT := $(if $(filter 1,$(SINGLE_FILE)),reports/allure-report-single,$(REPORT))
+# The console formatter (behave.ini adds the Allure one; make adds "rerun" for make rerun)
+FORMAT ?= pretty
 # Extra arguments for behave, e.g. make run ARGS="--tags=@checkout" or ARGS="-D env=postgres"
 ARGS ?=
+# Parallel and sharded runs (README, "Parallel and distributed runs"):
+# make run JOBS=4 (4 worker processes), make run SHARD=2/4 (the 2nd quarter of the suite, for CI jobs)
+JOBS ?=
+SHARD ?=
+BEHAVE := $(if $(JOBS)$(SHARD),$(BIN)/python -m behave --runner=support.parallel:ParallelRunner --jobs $(or $(JOBS),1)$(if $(SHARD), -D shard=$(SHARD)),$(BIN)/behave)
+# make bench BENCH_ARGS="--quick" (README, "Performance"; bench/run.py --help)
+BENCH_ARGS ?=
 
-.PHONY: run report test lint format clean
+.PHONY: run rerun report test lint format clean clean-history bench steps soak
 
 run: $(BIN)/.installed $(ALLURE)
-	rm -rf $(RESULTS)
-	status=0; $(BIN)/behave $(ARGS) || status=$$?; \
+	rm -rf $(RESULTS) $(RERUN_FILE)
+	status=0; $(BEHAVE) -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report; \
 	exit $$status
 
+# Reruns only the scenarios that failed in the last run, into the same results and report.
+# Exit status: 0 nothing to rerun, 1 failures remain, 3 all passed but some only on a rerun (flaky).
+rerun: $(BIN)/.installed $(ALLURE)
+	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
+	cp $(RERUN_FILE) reports/rerun-input.txt
+	status=0; $(BIN)/behave -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) @reports/rerun-input.txt || status=$$?; \
+	outcome=0; $(BIN)/python -m support.report_results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
+	$(MAKE) --no-print-directory report; \
+	exit $$outcome
+
+# Rendering again replaces this run's point in the history instead of adding a second one.
 report: $(ALLURE)
-	rm -rf $(REPORT)
-	$(ALLURE) generate $(RESULTS) --config tools/allure/allurerc.mjs -o $(REPORT) >/dev/null
-	@echo "Allure report: $(REPORT)/index.html (serve it: $(BIN)/python -m http.server -d $(REPORT))"
+	rm -rf $(REPORT_OUT)
+	$(BIN)/python -m support.report_results before-render $(RESULTS) $(HISTORY)
+	ALLURE_SINGLE_FILE=$(SINGLE_FILE) ALLURE_HISTORY_PATH=$(HISTORY) \
+	  $(ALLURE) generate $(RESULTS) --config tools/allure/allurerc.mjs -o $(REPORT_OUT) >/dev/null
+	@if [ "$(SINGLE_FILE)" = 1 ]; then echo "Allure report (one file, to share): $(REPORT_OUT)/index.html"; \
+	else echo "Allure report: $(REPORT_OUT)/index.html (serve it: $(BIN)/python -m http.server -d $(REPORT_OUT))"; fi
 
 test: $(BIN)/.installed-dev $(ALLURE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The whole suite 20 times in a row, each in a new shuffled order; stops at the first failure
+# with its seed (never part of make test). make soak SOAK_ARGS="--runs 5 -D env=postgres"
+SOAK_ARGS ?=
+soak: $(BIN)/.installed
+	$(BIN)/python tools/soak.py $(SOAK_ARGS)
+
+# Measures the framework against a raw loop and its peers (never part of make test).
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The step catalog, docs/steps.md, from the registered steps (a test fails when it is stale).
+steps: $(BIN)/.installed
+	$(BIN)/python tools/step_catalog.py
+
+# The docker environment (README, "Running in Docker"): an engine, the offline images, cleanup.
+.PHONY: docker-engine docker-images docker-down
+docker-engine:
+	bash docker/start-engine.sh
+
+# The base image and the wheels; the service images are built (or found by tag) when a run starts.
+docker-images: $(BIN)/.installed
+	$(BIN)/python docker/prepare.py
+
+# Removes every container and volume of any run, kept stacks included (images stay as the cache).
+docker-down: $(BIN)/.installed
+	$(BIN)/python -m support.containers down
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
@@ -45,5 +100,9 @@ $(ALLURE): tools/allure/package.json tools/allure/package-lock.json
 	npm ci --prefix tools/allure --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Keeps the run history (trends between runs); make clean-history forgets it.
 clean:
-	rm -rf $(RESULTS) $(REPORT) reports/service-logs
+	rm -rf $(RESULTS) $(REPORT) reports/allure-report-single reports/service-logs reports/workers $(RERUN_FILE) reports/rerun-input.txt
+
+clean-history:
+	rm -f $(HISTORY)

@@ -26,6 +26,11 @@ def step_adds_to_cart(context, name, quantity, product, pronoun):
     workflows.add_to_cart(context.world, name, product, quantity)
 
 
+@when('{name:Person} adds {quantity:Count} "{product}" to {pronoun:Pronoun} cart claiming a price of {price:Money}')
+def step_adds_to_cart_claiming_price(context, name, quantity, product, pronoun, price):
+    workflows.add_to_cart_claiming_price(context.world, name, product, quantity, price)
+
+
 @when("{name:Person} adds a product the catalog does not have to {pronoun:Pronoun} cart")
 def step_adds_unknown_product(context, name, pronoun):
     workflows.add_unknown_product(context.world, name)

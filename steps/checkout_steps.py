@@ -1,4 +1,4 @@
-"""Checking out: paying for the cart, the order that results, and retries.
+"""Checking out: paying for the cart, the order that results, its email, and retries.
 
 Implemented by support/shop/workflows.py (HTTP) and support/shop/records.py (SQL).
 """
@@ -70,3 +70,23 @@ def step_one_order(context, name):
 @then("both answers show the same paid order")
 def step_same_order(context):
     expectations.expect_replayed_checkout(context.world)
+
+
+@then("{name:Person} receives an order confirmation email showing the total {total:Money}")
+def step_receives_confirmation(context, name, total: Money):
+    expectations.expect_confirmation_email(context.world, name, total)
+
+
+@then("{name:Person} is told to try again later")
+def step_told_try_again_later(context, name):
+    expectations.expect_try_again_later(context.world, name)
+
+
+@then("the shop notes that {name:Person}'s confirmation email could not be sent")
+def step_unsent_confirmation_noted(context, name):
+    expectations.expect_unsent_confirmation_logged(context.world, name)
+
+
+@then("{name:Person} receives no order confirmation email")
+def step_receives_no_confirmation(context, name):
+    expectations.expect_no_confirmation_email(context.world, name)

@@ -29,14 +29,24 @@ ENV_PREFIX = "HANDOFF_"
 DEFAULT_ENV = "local"
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
+# Short -D names for keys people type often: behave -D keep_services=true
+SHORT_KEYS = {"keep_services": "run.keep_services"}
+
 DEFAULTS: dict[str, Any] = {
-    "run": {"start_services": False, "start_timeout": 30.0, "reports_dir": "reports"},
+    "run": {
+        "start_services": False,
+        "start_timeout": 30.0,
+        "reports_dir": "reports",
+        "keep_services": False,  # containers: leave the stack running, and attach to it next time
+        "build_timeout": 900.0,  # containers: seconds for preparing and building images
+    },
     "http": {"timeout": 5.0, "connect_timeout": 2.0, "verify_tls": True, "ca_bundle": ""},
     "email": {"wait": 5.0},
     "step": {"timeout": 60.0},
     "services": {},
     "databases": {},
     "secrets": {},
+    "data": {},  # test data of the environment, usable in features as {data.<name>}
 }
 
 _ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
@@ -56,10 +66,20 @@ class ServiceConfig:
     command: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     ports: tuple[str, ...] = ("http",)
+    # A service in a container (support/containers): an image to run, or one to build.
+    image: str = ""
+    build: Mapping[str, Any] = field(default_factory=dict)  # context, dockerfile, files, args, tag, prepare
+    volumes: tuple[str, ...] = ()  # "name:/path", "./host/path:/path:ro"
+    ready: Mapping[str, Any] = field(default_factory=dict)  # one of http, tcp, log, command
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def in_container(self) -> bool:
+        return bool(self.image or self.build)
 
     @property
     def started_by_us(self) -> bool:
-        return bool(self.command)
+        return bool(self.command) or self.in_container
 
 
 @dataclass(frozen=True)
@@ -129,12 +149,18 @@ def missing_key_message(dotted_key: str, env: str) -> str:
 def load_settings(
     userdata: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
-    config_dir: Path = CONFIG_DIR,
+    config_dir: Path | None = None,
 ) -> Settings:
-    """Build the run's settings from defaults, the environment's file, variables and -D."""
-    userdata = dict(userdata or {})
+    """Build the run's settings from defaults, the environment's file, variables and -D.
+
+    The environments' files live in ``config/``, or in the folder that ``-D config_dir=``
+    or ``HANDOFF_CONFIG_DIR`` names (a team keeping its environments beside its features).
+    """
+    userdata = {SHORT_KEYS.get(key, key): value for key, value in (userdata or {}).items()}
     environ = os.environ if environ is None else environ
     env = userdata.pop("env", None) or environ.get(ENV_PREFIX + "ENV") or DEFAULT_ENV
+    chosen_dir = userdata.pop("config_dir", None) or environ.get(ENV_PREFIX + "CONFIG_DIR")
+    config_dir = Path(chosen_dir) if chosen_dir else (config_dir or CONFIG_DIR)
 
     values = copy.deepcopy(DEFAULTS)
     sources: dict[str, str] = {}
@@ -205,7 +231,7 @@ def _merge(base: dict, overlay: Mapping, sources: dict[str, str], source: str, p
 def _variables_as_overrides(environ: Mapping[str, str]) -> dict[str, str]:
     overrides = {}
     for name, value in environ.items():
-        if name.startswith(ENV_PREFIX) and name != ENV_PREFIX + "ENV":
+        if name.startswith(ENV_PREFIX) and name not in (ENV_PREFIX + "ENV", ENV_PREFIX + "CONFIG_DIR"):
             overrides[name[len(ENV_PREFIX) :].lower().replace("__", ".")] = value
     return overrides
 
@@ -256,12 +282,22 @@ def _services(values: Mapping[str, Any], env: str) -> dict[str, ServiceConfig]:
             command=tuple(str(part) for part in spec.get("command", ())),
             env={key: str(value) for key, value in spec.get("env", {}).items()},
             ports=tuple(spec.get("ports", ("http",))),
+            image=str(spec.get("image", "")),
+            build=spec.get("build", {}),
+            volumes=tuple(str(volume) for volume in spec.get("volumes", ())),
+            ready=spec.get("ready", {}),
+            depends_on=tuple(str(other) for other in spec.get("depends_on", ())),
         )
-        if not service.url and not service.command:
+        if not service.url and not service.command and not service.in_container:
             raise ConfigError(
-                f"service {name!r} in config/{env}.toml needs a url (a running service) "
-                "or a command (a service the run starts)"
+                f"service {name!r} in config/{env}.toml needs a url (a running service), "
+                "a command (a process the run starts) or an image or build (a container the run starts)"
             )
+        for key in ("build", "ready"):
+            _expect_table(spec.get(key, {}), f"services.{name}.{key}", env)
+        unknown = [other for other in service.depends_on if other not in values["services"]]
+        if unknown:
+            raise ConfigError(f"service {name!r} in config/{env}.toml depends on unknown service(s) {unknown}")
         services[name] = service
     return services
 

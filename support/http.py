@@ -12,9 +12,12 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.cookies import RequestsCookieJar
 
 from support.masking import Masker
 
@@ -110,6 +113,8 @@ class HttpClient:
         self.timeout = (connect_timeout, timeout)
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies or netrc from the machine: tests go direct
+        # Cookies belong to the person acting, not to the run: callers pass their own jar.
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.session.verify = verify
         self.session.headers.update(default_headers or {})
         self.listeners: list[ExchangeListener] = []
@@ -142,10 +147,11 @@ class HttpClient:
         data: Any = None,
         params: Mapping[str, Any] | None = None,
         timeout: float | None = None,
+        cookies: RequestsCookieJar | None = None,
     ) -> Response:
-        prepared = self.session.prepare_request(
-            requests.Request(method, url, headers=headers, json=json_body, data=data, params=params)
-        )
+        request = requests.Request(method, url, headers=headers, json=json_body, data=data, params=params)
+        request.cookies = cookies
+        prepared = self.session.prepare_request(request)
         exchange = Exchange(
             service=service,
             method=method,
@@ -163,16 +169,24 @@ class HttpClient:
             exchange.error = f"no answer within {read_timeout:g} s"
             self._notify(exchange)
             raise ServiceTimeout(
-                f"service {service!r} did not answer {method} {exchange.url} within {read_timeout:g} s (http.timeout)"
+                f"service {service!r} did not answer {method} {without_password(exchange.url)} "
+                f"within {read_timeout:g} s (http.timeout)"
             ) from error
+        except requests.exceptions.SSLError as error:
+            exchange.elapsed_ms = (time.perf_counter() - started) * 1000
+            exchange.error = "TLS certificate not trusted"
+            self._notify(exchange)
+            raise ServiceUnreachable(tls_failure_message(service, without_password(exchange.url), error)) from error
         except requests.ConnectionError as error:
             exchange.elapsed_ms = (time.perf_counter() - started) * 1000
             exchange.error = "connection failed"
             self._notify(exchange)
             raise ServiceUnreachable(
-                f"service {service!r} is unreachable at {exchange.url}: {_root_cause(error)}"
+                f"service {service!r} is unreachable at {without_password(exchange.url)}: {_root_cause(error)}"
             ) from error
         exchange.elapsed_ms = (time.perf_counter() - started) * 1000
+        if cookies is not None:
+            cookies.update(raw.cookies)
         exchange.status = raw.status_code
         exchange.reason = raw.reason or ""
         exchange.response_headers = dict(raw.headers)
@@ -232,6 +246,24 @@ def _text(body: Any) -> str:
     if isinstance(body, bytes):
         return body.decode("utf-8", errors="replace")
     return str(body)
+
+
+def without_password(url: str) -> str:
+    """The URL with the password of its user info (``user:password@``) replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def tls_failure_message(service: str, url: str, error: BaseException) -> str:
+    """Why a service's TLS certificate was refused, and what to configure."""
+    return (
+        f"service {service!r} at {url}: its TLS certificate could not be verified ({_root_cause(error)}). "
+        "If it is signed by your own certificate authority, set http.ca_bundle to that CA's PEM file "
+        "(verification stays on; http.verify_tls = false switches it off)."
+    )
 
 
 def _root_cause(error: BaseException) -> str:

@@ -1,14 +1,15 @@
 """One test run: the system under test made reachable, and the clients that talk to it.
 
 :meth:`TestRun.open` does, in order: read secrets, pick ports, create throw-away
-databases, start the services the environment declares with a ``command``, and check
+databases, start the services the environment declares (in containers, then as processes), and check
 that every service and database answers (failing fast with one message naming it).
 :meth:`TestRun.close` undoes all of it, whatever happened in between.
 
 Strings in service commands, service environments and database URLs may use run
 placeholders: ``{run_id}``, ``{run_dir}``, ``{python}``, ``{port}``, ``{ports.<name>}``,
 ``{services.<name>.url}``, ``{services.<name>.ports.<name>}``,
-``{databases.<name>.url}`` and ``{secrets.<name>}``.
+``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
+``{proxies.<name>.port}`` (fault-injecting proxies, support/faults.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import requests
 
 from support.config import ConfigError, DatabaseConfig, ServiceConfig, Settings
 from support.database import Databases, url_password
-from support.http import HttpClient, ServiceClient
+from support.faults import FaultProxies, proxy_configs
+from support.http import HttpClient, ServiceClient, tls_failure_message
 from support.masking import Masker
 from support.processes import PYTHON, LocalProcesses, free_port
 
@@ -45,8 +47,11 @@ class TestRun:
     service_ports: dict[str, dict[str, int]] = field(default_factory=dict)
     run_dir: Path | None = None
     processes: LocalProcesses | None = None
+    containers: Any = None  # a support.containers.ContainerStack when services run in containers
     databases: Databases | None = None
     http: HttpClient | None = None
+    proxy_ports: dict[str, int] = field(default_factory=dict)  # wished-for ports (a kept stack's)
+    proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
     extensions: dict[str, Any] = field(default_factory=dict)  # run-wide helpers of step libraries
 
     __test__ = False  # not a pytest test class
@@ -59,6 +64,8 @@ class TestRun:
         self.run_dir = Path(tempfile.mkdtemp(prefix=f"handoff-{self.run_id}-"))
         self._read_secrets()
         self._assign_addresses()
+        self.containers = self._container_stack()
+        self.proxies = FaultProxies(proxy_configs(self.settings)).start(self)  # before the services that use them
         self.databases = Databases(self._rendered_databases())
         for config in self.databases.configs.values():
             self.masker.add(url_password(config.url))
@@ -67,8 +74,10 @@ class TestRun:
             connect_timeout=float(self.settings.get("http.connect_timeout")),
             verify=self.settings.get("http.ca_bundle") or bool(self.settings.get("http.verify_tls")),
         )
+        if self.containers is not None:  # first: their databases and dependencies serve the rest
+            self.containers.start(self)
         self.databases.create_throwaway_databases()
-        started = [s for s in self.settings.services.values() if s.started_by_us]
+        started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
         if started:
             self.processes = LocalProcesses(self.reports_dir / "service-logs")
             self.processes.start(
@@ -85,6 +94,9 @@ class TestRun:
         if self.processes is not None:
             self.processes.stop()
             self.processes = None
+        if self.proxies is not None:
+            self.proxies.close()
+            self.proxies = None
         if self.http is not None:
             self.http.close()
         if self.databases is not None:
@@ -92,6 +104,9 @@ class TestRun:
                 self.databases.drop_throwaway_databases()
             finally:
                 self.databases = None
+        if self.containers is not None:
+            self.containers.close()
+            self.containers = None
         if self.run_dir is not None:
             shutil.rmtree(self.run_dir, ignore_errors=True)
             self.run_dir = None
@@ -104,10 +119,15 @@ class TestRun:
         """Fail fast, with one message, when a service or database does not answer."""
         with requests.Session() as probe:
             probe.trust_env = False
+            probe.verify = self.http.session.verify  # the same TLS trust as the run's requests
             for name, service in self.settings.services.items():
+                if not service.health:  # not an HTTP service (a database server, say)
+                    continue
                 url = self.service_urls[name] + service.health
                 try:
                     answer = probe.get(url, timeout=float(self.settings.get("http.connect_timeout")) + 1)
+                except requests.exceptions.SSLError as error:
+                    raise EnvironmentNotReady(tls_failure_message(name, url, error)) from None
                 except requests.RequestException as error:
                     raise EnvironmentNotReady(
                         f"service {name!r} is unreachable at {url} ({type(error).__name__}). "
@@ -131,6 +151,7 @@ class TestRun:
             "run_dir": str(self.run_dir),
             "python": PYTHON,
             "secrets": SimpleNamespace(**self.secrets),
+            "proxies": self.proxies.placeholders() if self.proxies else SimpleNamespace(),
             "services": SimpleNamespace(
                 **{
                     name: SimpleNamespace(url=url, ports=SimpleNamespace(**self.service_ports.get(name, {})))
@@ -151,6 +172,16 @@ class TestRun:
             where = f"service {service.name!r}" if service else "a database URL"
             raise ConfigError(f"{where} uses an unknown placeholder in {template!r}: {error}") from None
 
+    def _container_stack(self) -> Any:
+        """The stack for services declared with ``image`` or ``build``; None when there are none."""
+        if not any(service.in_container for service in self.settings.services.values()):
+            return None
+        from support.containers import ContainerStack  # imports the Docker SDK only when it is used
+
+        stack = ContainerStack.for_run(self)
+        stack.adopt_kept(self)  # -D keep_services=true: the kept stack's ports and made-up secrets
+        return stack
+
     def _rendered_databases(self) -> dict[str, DatabaseConfig]:
         return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}
 
@@ -165,9 +196,19 @@ class TestRun:
             self.masker.add(value)
 
     def _assign_addresses(self) -> None:
+        taken: set[int] = set()  # the kernel may hand out a just-released port twice
+
+        def unique_free_port() -> int:
+            for _ in range(100):
+                port = free_port()
+                if port not in taken:
+                    taken.add(port)
+                    return port
+            raise EnvironmentNotReady("could not find enough free loopback ports")
+
         for name, service in self.settings.services.items():
             if service.started_by_us:
-                ports = {port_name: free_port() for port_name in service.ports}
+                ports = {port_name: unique_free_port() for port_name in service.ports}
                 self.service_ports[name] = ports
                 self.service_urls[name] = f"http://127.0.0.1:{ports[service.ports[0]]}"
             else:

@@ -55,6 +55,43 @@ def test_an_undefined_step_gets_a_snippet(failing_run):
     assert "@when(u'Alice pays with loyalty points')" in failing_run.output
 
 
+@pytest.fixture(scope="module")
+def generic_failures(tmp_path_factory):
+    return run_behave(
+        tmp_path_factory.mktemp("generic"), str(ROOT / "tests" / "failing_features" / "generic_failures.feature")
+    )
+
+
+def test_a_payload_difference_lists_each_path_and_both_payloads(generic_failures):
+    message = generic_failures.failure_message("A payload that differs")
+    assert "2 difference(s):" in message
+    assert "$.price_cents: expected 600, got 500" in message
+    assert '$.currency: expected #number, got "EUR"' in message
+    assert "expected:" in message and "actual:" in message
+    assert "GET http://127.0.0.1:" in message
+
+
+def test_a_missing_row_shows_the_rows_that_are_there_and_the_query(generic_failures):
+    message = generic_failures.failure_message("A database row that is not there")
+    assert "expected a row like:" in message
+    assert "| id " in message and "| 3     |" in message
+    assert "[catalog] SELECT" in message
+
+
+def test_bad_input_in_a_feature_is_explained(generic_failures):
+    assert "not valid JSON: Expecting property name enclosed in double quotes at line 1" in (
+        generic_failures.failure_message("A doc string that is not JSON")
+    )
+    assert "unknown service 'billing'" in generic_failures.failure_message("A service nobody configured")
+    assert "no variable 'prodcut_id'" in generic_failures.failure_message("A variable nobody saved")
+
+
+def test_waiting_reports_attempts_and_the_last_failure(generic_failures):
+    message = generic_failures.failure_message("Waiting gives up and says how long it tried")
+    assert "still failing after 0.5 s and" in message and "attempts" in message
+    assert "response status:" in message and "actual:   404" in message
+
+
 def test_an_unreachable_service_stops_the_run_at_once(tmp_path):
     closed_port = free_port()
     started = time.monotonic()
@@ -83,3 +120,48 @@ def test_bad_configuration_is_explained(tmp_path, args, message):
     result = run_behave(tmp_path, str(ROOT / "features" / "account"), *args)
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_a_hanging_step_is_ended_by_the_step_timeout_and_the_run_goes_on(tmp_path):
+    result = run_behave(
+        tmp_path, str(ROOT / "tests" / "failing_features" / "hanging_step.feature"), "-D", "step.timeout=0.3"
+    )
+    assert result.exit_code == 1
+    message = result.failure_message("The payment gateway keeps a request waiting")
+    assert "timed out: it ran longer than 0.3 s (step.timeout" in message
+    assert result.scenario("The next scenario runs as usual")["status"] == "passed"
+
+
+def _project_beside(tmp_path):
+    """A folder whose features use the project's steps and hooks (as a team's repository would)."""
+    tmp_path.mkdir(parents=True)
+    (tmp_path / "steps").symlink_to(ROOT / "steps")
+    (tmp_path / "environment.py").symlink_to(ROOT / "environment.py")
+    return tmp_path
+
+
+def test_malformed_gherkin_names_the_file_and_line(tmp_path):
+    project = _project_beside(tmp_path / "project")
+    (project / "broken.feature").write_text(
+        "Feature: Broken\n  Scenario: One\n    Given Alice has an account\n  Oops\n"
+    )
+    result = run_behave(tmp_path / "run", str(project / "broken.feature"))
+    assert result.exit_code != 0
+    assert "broken.feature" in result.output and "line 4" in result.output.lower(), result.output[-2000:]
+
+
+def test_an_ambiguous_step_definition_is_refused_with_both_places(tmp_path):
+    project = _project_beside(tmp_path / "project")
+    (project / "steps").unlink()
+    (project / "steps").mkdir()
+    for module in (ROOT / "steps").glob("*.py"):
+        (project / "steps" / module.name).symlink_to(module)
+    (project / "steps" / "team_steps.py").write_text(
+        "from behave import given\n\n\n"
+        "@given('{name:Person} has an account')\n"
+        "def step_twice(context, name):\n    pass\n"
+    )
+    (project / "one.feature").write_text("Feature: One\n  Scenario: One\n    Given Alice has an account\n")
+    result = run_behave(tmp_path / "run", str(project / "one.feature"))
+    assert result.exit_code != 0
+    assert "AmbiguousStep" in result.output and "has already been defined" in result.output
