@@ -59,6 +59,7 @@ class Settings:
     server: ServerSettings
     api_key: str
     slow_card_delay_seconds: float
+    approval_delay_seconds: float  # how long the "bank" takes for every charge it decides
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +67,7 @@ class Settings:
             server=ServerSettings.from_env("gateway"),
             api_key=env_str("GATEWAY_API_KEY"),
             slow_card_delay_seconds=env_float("GATEWAY_SLOW_CARD_DELAY_SECONDS", 5.0),
+            approval_delay_seconds=env_float("GATEWAY_APPROVAL_DELAY_SECONDS", 0.0),
         )
 
 
@@ -125,6 +127,8 @@ class GatewayApi:
             raise ApiError(504, "processing_timeout", "the card processor did not answer in time")
         if outcome == ERROR:
             raise ApiError(500, "processing_error", "the card processor failed")
+        if self.settings.approval_delay_seconds:
+            time.sleep(self.settings.approval_delay_seconds)
         values = {
             "id": "ch_" + secrets.token_hex(12),
             "reference": reference,
