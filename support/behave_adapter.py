@@ -20,8 +20,9 @@ from behave.model import Scenario
 from support.assertions import Checker
 from support.config import load_settings
 from support.faults import clear_faults
+from support.parallel import run_setup_once
 from support.report_metadata import write_environment_failure, write_report_metadata
-from support.reporting import ReportAttachments
+from support.reporting import NoAttachments, ReportAttachments
 from support.run import TestRun
 from support.service_logs import ServiceLogs
 from support.shop.parameter_types import PARAMETER_TYPES as SHOP_PARAMETER_TYPES
@@ -102,6 +103,7 @@ def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = Non
 
 def start_run(context) -> None:
     settings = load_settings(context.config.userdata)
+    run_setup_once(settings)  # in a parallel run the parent did it already, and this does nothing
     run = TestRun(settings)
     context.run = run
     atexit.register(run.close)  # a crash or Ctrl-C outside behave's hooks still cleans up
@@ -113,10 +115,13 @@ def start_run(context) -> None:
             write_environment_failure(results_dir, error, run.masker)  # else the report would be empty
         run.close()
         raise
-    attachments = ReportAttachments(run.masker, ServiceLogs(run.reports_dir / "service-logs"))
-    run.http.listeners.append(attachments.on_exchange)
-    run.databases.listeners.append(attachments.on_query)
-    run.extensions["attachments"] = attachments
+    if allure_results_dir(context.config) is not None:
+        attachments = ReportAttachments(run.masker, ServiceLogs(run.reports_dir / "service-logs"))
+        run.http.listeners.append(attachments.on_exchange)
+        run.databases.listeners.append(attachments.on_query)
+        run.extensions["attachments"] = attachments
+    else:  # no report: describing and masking each request would be wasted work
+        run.extensions["attachments"] = NoAttachments()
     run.extensions["unique_data"] = UniqueData(run.run_id)
     run.extensions["checker"] = Checker(run.masker)
     run.extensions["step_timer"] = StepTimer(float(settings.get("step.timeout")))
@@ -152,6 +157,7 @@ def end_scenario(context, scenario: Scenario) -> None:
     if run is not None:
         failed = scenario.status.has_failed()
         run.extensions["attachments"].end_scenario(failed, _failure(scenario) if failed else "")
+        run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
 
 
 def finish_run(context) -> None:

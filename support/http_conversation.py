@@ -94,7 +94,7 @@ class HttpConversation:
         sent = self._last
         caller = self.caller(sent.caller)
         for value in caller.headers.values():
-            self.run.masker.add(value.split(" ", 1)[-1])
+            self.run.masker.add_for_scenario(value.split(" ", 1)[-1])
         self._response = self.run.client(sent.service).request(
             sent.method,
             sent.path,

@@ -58,31 +58,59 @@ def mask_card_numbers(text: str) -> str:
 
 
 class Masker:
-    """Hides secrets; thread-safe, shared by the whole run."""
+    """Hides secrets; thread-safe, shared by the whole run.
+
+    The run's secrets (configured secrets, database passwords) are kept for the whole
+    run; a scenario's own (its people's passwords and session tokens) are forgotten when
+    the scenario ends, since no later scenario can show them. That keeps masking as fast
+    in the thousandth scenario as in the first.
+    """
 
     MIN_SECRET_LENGTH = 4
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
-        self._secrets: set[str] = set()
+        self._run_secrets: set[str] = set()
+        self._scenario_secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._stale = False
         for value in secrets:
             self.add(value)
 
     def add(self, value: str | None) -> None:
-        """Remember a secret value; from now on it never appears in output."""
+        """Remember a secret of the run; from now on it never appears in output."""
+        self._remember(value, self._run_secrets)
+
+    def add_for_scenario(self, value: str | None) -> None:
+        """Remember a secret until :meth:`forget_scenario_secrets` (the scenario's end)."""
+        self._remember(value, self._scenario_secrets)
+
+    def forget_scenario_secrets(self) -> None:
+        with self._lock:
+            if self._scenario_secrets:
+                self._scenario_secrets.clear()
+                self._stale = True
+
+    def _remember(self, value: str | None, secrets: set[str]) -> None:
         if not value or len(value) < self.MIN_SECRET_LENGTH:
             return
         with self._lock:
-            if value not in self._secrets:
-                self._secrets.add(value)
-                ordered = sorted(self._secrets, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+            if value not in self._run_secrets and value not in secrets:
+                secrets.add(value)
+                self._stale = True
+
+    def _known_secrets(self) -> re.Pattern[str] | None:
+        with self._lock:
+            if self._stale:  # compiled once per change, not once per secret added
+                ordered = sorted(self._run_secrets | self._scenario_secrets, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
+                self._stale = False
+            return self._pattern
 
     def mask(self, text: str) -> str:
         if not text:
             return text
-        pattern = self._pattern
+        pattern = self._known_secrets()
         if pattern is not None:
             text = pattern.sub(MASK, text)
         text = _JSON_SECRET_FIELD.sub(rf'\1"{MASK}"', text)

@@ -69,7 +69,7 @@ class ReportAttachments:
         outcome = exchange.status if exchange.status is not None else exchange.error
         path = _path(exchange.url)
         name = f"{exchange.method} {exchange.service} {path} -> {outcome}"
-        self._attach(exchange.describe(self.masker, ATTACHMENT_LIMIT), name)
+        self._attach(exchange.describe(self.masker, ATTACHMENT_LIMIT), name, masked=True)
         if self.timeline is not None:
             what = f"{exchange.method} {path} -> {outcome}"
             self.timeline.add("HTTP", f"test -> {exchange.service}", what, exchange.started_at, exchange.elapsed_ms)
@@ -94,14 +94,26 @@ class ReportAttachments:
         if self.timeline is not None:
             self.timeline.add("EMAIL", "mail", f"to {', '.join(email.recipients)}: {email.subject}", time.time())
 
-    def _attach(self, body: str, name: str, limit: int = ATTACHMENT_LIMIT) -> None:
+    def _attach(self, body: str, name: str, limit: int = ATTACHMENT_LIMIT, masked: bool = False) -> None:
         # Outside a scenario allure-behave has no test to attach to, and raises KeyError.
         with contextlib.suppress(KeyError):
             allure.attach(
-                cap(self.masker.mask(body), limit),
+                cap(body if masked else self.masker.mask(body), limit),
                 name=self.masker.mask(name),
                 attachment_type=AttachmentType.TEXT,
             )
+
+
+class NoAttachments:
+    """Stands in for :class:`ReportAttachments` when the Allure formatter is off: costs nothing."""
+
+    def begin_scenario(self, name: str, correlation_id: str) -> None: ...
+
+    def begin_step(self, name: str) -> None: ...
+
+    def end_scenario(self, failed: bool, failure: str = "") -> None: ...
+
+    def on_email(self, email: Email) -> None: ...
 
 
 def cap_tail(text: str, limit: int) -> str:

@@ -33,7 +33,7 @@ def ensure_account(world: World, name: str) -> Actor:
     if name in world.actors:
         return world.actors[name]
     actor = Actor(name, world.data.email(name), world.data.password())
-    world.run.masker.add(actor.password)
+    world.run.masker.add_for_scenario(actor.password)
     response = shop(world).register(actor.email, actor.password, name)
     world.check.equal(f"registering {name}", 201, response.status, response.exchange)
     actor.user_id = response.json()["id"]
@@ -47,7 +47,7 @@ def sign_in(world: World, name: str, password: str | None = None, email: str | N
     actor.last_response = response
     if response.status == 201:
         actor.token = response.json()["token"]
-        world.run.masker.add(actor.token)
+        world.run.masker.add_for_scenario(actor.token)
     return actor
 
 
@@ -73,7 +73,7 @@ def let_session_expire(world: World, name: str) -> None:
     response = shop(world).sign_in(actor.email, actor.password, expires_in=SHORT_SESSION_SECONDS)
     world.check.equal(f"{name} signing in for a short session", 201, response.status, response.exchange)
     actor.token = response.json()["token"]
-    world.run.masker.add(actor.token)
+    world.run.masker.add_for_scenario(actor.token)
     _sleep_until(response.json()["expires_at"])
 
 

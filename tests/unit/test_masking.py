@@ -55,3 +55,11 @@ def test_luhn():
     assert luhn_valid("4242424242424242")
     assert luhn_valid("4000000000000002")
     assert not luhn_valid("4242424242424241")
+
+
+def test_a_scenarios_secrets_are_forgotten_at_its_end_the_runs_are_kept():
+    masker = Masker(["run-secret-1"])
+    masker.add_for_scenario("alice-token-123")
+    assert masker.mask("run-secret-1 alice-token-123") == "**** ****"
+    masker.forget_scenario_secrets()
+    assert masker.mask("run-secret-1 alice-token-123") == "**** alice-token-123"
