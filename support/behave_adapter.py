@@ -72,8 +72,18 @@ def register_parameter_types() -> None:
     register_type(**GENERIC_PARAMETER_TYPES, **SHOP_PARAMETER_TYPES)
 
 
+WITHIN = " within {seconds:Number} seconds"
+
+
+def waiting_form(pattern: str) -> str:
+    """"... is 201" -> "... is 201 within N seconds"; before a closing "with" (a table follows)."""
+    if pattern.endswith(" with"):
+        return pattern[: -len(" with")] + WITHIN + " with"
+    return pattern + WITHIN
+
+
 def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = None):
-    """Register a check step as written and with "within N seconds" after it.
+    """Register a check step as written and in its waiting form (see :func:`waiting_form`).
 
     The waiting form repeats the check (after ``refresh``, e.g. sending the request
     again) with backoff until it passes, and on time-out reports the attempts and the
@@ -92,9 +102,10 @@ def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = Non
             eventually(attempt, timeout=seconds)
 
         waiting.__doc__ = function.__doc__
+        waiting.waits_for = pattern  # for the step catalog
         # The waiting form first: behave takes the first definition that matches, and the
         # plain form's last parameter would swallow "within N seconds".
-        then(pattern + " within {seconds:Number} seconds")(waiting)
+        then(waiting_form(pattern))(waiting)
         then(pattern)(function)
         return function
 

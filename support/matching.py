@@ -57,6 +57,8 @@ def match(actual: Any, expected: Any, mode: str = EQUAL, path: str = "$") -> lis
         raise ValueError(f"unknown match mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == CONTAINS and isinstance(expected, str) and not is_marker(expected) and isinstance(actual, str):
         return [] if expected in actual else [Mismatch(path, f"text containing {expected!r}", _show(actual))]
+    if mode == CONTAINS and isinstance(actual, list) and not isinstance(expected, list):
+        expected = [expected]  # an array contains one value: that value is one of its elements
     return _match(actual, expected, mode, path)
 
 

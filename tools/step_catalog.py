@@ -15,7 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "docs" / "steps.md"
-WAIT_SUFFIX = " within {seconds:Number} seconds"
 PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 TYPE_NOTES = {
     "Count": "a whole number",
@@ -74,9 +73,9 @@ def render() -> str:
     load_steps()
     examples = usages()
     by_module: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    waits = {d.pattern[: -len(WAIT_SUFFIX)] for _, d in registered_steps() if d.pattern.endswith(WAIT_SUFFIX)}
+    waits = {d.func.waits_for for _, d in registered_steps() if hasattr(d.func, "waits_for")}
     for keyword, definition in registered_steps():
-        if definition.pattern.endswith(WAIT_SUFFIX):
+        if hasattr(definition.func, "waits_for"):
             continue
         module = Path(definition.func.__code__.co_filename).name
         by_module[module].append((keyword, definition.pattern, (definition.func.__doc__ or "").strip()))
@@ -86,7 +85,8 @@ def render() -> str:
         "Every phrase the step library understands, generated from `steps/` by `make steps`",
         "(do not edit by hand). `{name}` marks a parameter; in quoted parameters, tables and",
         "doc strings `{variables}` are filled in. A phrase marked *(waits)* may end in",
-        '"within N seconds" to poll until it holds.',
+        '"within N seconds" (before a closing "with": `... has a row in "orders" within 5',
+        'seconds with`) to poll until it holds.',
         "",
     ]
     for module in sorted(by_module):

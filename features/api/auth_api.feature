@@ -24,6 +24,11 @@ Feature: Auth service contract
     And the auth database has no row in "users" with
       | email   | password_hash         |
       | {email} | correct horse battery |
+    When I query the auth database
+      """
+      SELECT token_sha256 FROM sessions WHERE user_id = {user_id}
+      """
+    Then the query returns 0 rows
 
   Scenario: Signing in gives a bearer session that names its user
     When I send a POST request to auth "/sessions" with

@@ -101,6 +101,11 @@ def test_contains_reaches_into_arrays_and_objects():
     assert not matches({"status": "UNPAID"}, {"status": "PAID"}, CONTAINS)  # no substrings inside objects
 
 
+def test_an_array_contains_a_single_value():
+    assert matches(["ord_1", "ord_2"], "ord_2", CONTAINS)
+    assert not matches(["ord_1"], "ord_2", CONTAINS)
+
+
 def test_a_string_compared_as_a_whole_may_contain_text():
     assert matches("Order ord_1 confirmed", "ord_1", CONTAINS)
 

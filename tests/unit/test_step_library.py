@@ -36,3 +36,24 @@ def test_every_step_of_every_feature_is_defined_once():
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-3000:]
     assert "UNDEFINED STEPS" not in output and "AmbiguousStep" not in output, output[-3000:]
+
+
+def test_every_phrase_is_exercised_by_a_feature_that_the_tests_run():
+    """Each step definition is used in features/ (the sample suite) or tests/ (behave-level tests)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", UNUSED_PHRASES], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "", f"phrases no feature uses:\n{completed.stdout}"
+
+
+UNUSED_PHRASES = """
+import sys
+sys.path[:0] = ["tools", "."]
+import step_catalog
+step_catalog.load_steps()
+used = step_catalog.usages()
+for keyword, definition in step_catalog.registered_steps():
+    if not hasattr(definition.func, "waits_for") and definition.pattern not in used:
+        print(keyword, definition.pattern)
+"""

@@ -44,3 +44,17 @@ Feature: A to-do service tested with the generic vocabulary only
     And the todo database has no row in "todos" with
       | title  |
       | forged |
+
+  Scenario: One person, in the first person
+    When I send a POST request to todo "/login" with
+      """
+      {"user": "cy-{unique_id}"}
+      """
+    And I save the cookie "csrftoken" as "csrf"
+    And I send the "csrftoken" cookie back as the "X-CSRFToken" header
+    And I send a POST request to todo "/todos" with
+      """
+      {"title": "buy milk"}
+      """
+    Then the response status is 201
+    And the saved value "csrf" is "#regex [0-9a-f]{32}"
