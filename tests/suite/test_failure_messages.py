@@ -165,3 +165,13 @@ def test_an_ambiguous_step_definition_is_refused_with_both_places(tmp_path):
     result = run_behave(tmp_path / "run", str(project / "one.feature"))
     assert result.exit_code != 0
     assert "AmbiguousStep" in result.output and "has already been defined" in result.output
+
+
+def test_a_service_that_hangs_fails_the_call_after_the_http_timeout_naming_it(tmp_path):
+    result = run_behave(
+        tmp_path, str(ROOT / "tests" / "failing_features" / "hanging_step.feature"), "-D", "http.timeout=0.3"
+    )
+    assert result.exit_code == 1
+    message = result.failure_message("The payment gateway keeps a request waiting")
+    assert "ServiceTimeout: service 'gateway' did not answer POST http://127.0.0.1:" in message
+    assert "/charges within 0.3 s (http.timeout)" in message
