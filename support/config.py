@@ -114,24 +114,19 @@ class Settings:
         return bool(self.get("run.start_services"))
 
     def service(self, name: str) -> ServiceConfig:
-        try:
-            return self.services[name]
-        except KeyError:
-            known = ", ".join(sorted(self.services)) or "none"
-            raise ConfigError(
-                f"unknown service {name!r} (environment {self.env!r} declares: {known}); "
-                f"add [services.{name}] to config/{self.env}.toml"
-            ) from None
+        return self._declared("service", self.services, name)
 
     def database(self, name: str) -> DatabaseConfig:
-        try:
-            return self.databases[name]
-        except KeyError:
-            known = ", ".join(sorted(self.databases)) or "none"
-            raise ConfigError(
-                f"unknown database {name!r} (environment {self.env!r} declares: {known}); "
-                f"add [databases.{name}] to config/{self.env}.toml"
-            ) from None
+        return self._declared("database", self.databases, name)
+
+    def _declared(self, kind: str, declared: Mapping[str, Any], name: str) -> Any:
+        if name in declared:
+            return declared[name]
+        known = ", ".join(sorted(declared)) or "none"
+        raise ConfigError(
+            f"unknown {kind} {name!r} (environment {self.env!r} declares: {known}); "
+            f"add [{kind}s.{name}] to config/{self.env}.toml"
+        )
 
     def secret_variables(self) -> Mapping[str, str]:
         """Secret name -> the environment variable that holds it."""
