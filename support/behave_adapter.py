@@ -76,7 +76,7 @@ WITHIN = " within {seconds:Number} seconds"
 
 
 def waiting_form(pattern: str) -> str:
-    """"... is 201" -> "... is 201 within N seconds"; before a closing "with" (a table follows)."""
+    """ "... is 201" -> "... is 201 within N seconds"; before a closing "with" (a table follows)."""
     if pattern.endswith(" with"):
         return pattern[: -len(" with")] + WITHIN + " with"
     return pattern + WITHIN

@@ -86,7 +86,7 @@ def render() -> str:
         "(do not edit by hand). `{name}` marks a parameter; in quoted parameters, tables and",
         "doc strings `{variables}` are filled in. A phrase marked *(waits)* may end in",
         '"within N seconds" (before a closing "with": `... has a row in "orders" within 5',
-        'seconds with`) to poll until it holds.',
+        "seconds with`) to poll until it holds.",
         "",
     ]
     for module in sorted(by_module):
