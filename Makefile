@@ -33,7 +33,8 @@ run: $(BIN)/.installed $(ALLURE)
 	exit $$status
 
 # Reruns only the scenarios that failed in the last run, into the same results and report.
-# Exit status: 0 nothing to rerun, 1 failures remain, 3 all passed but some only on a rerun (flaky).
+# Status: 0 nothing to rerun, 1 failures remain, 3 all passed but some only on a rerun (flaky);
+# make itself exits 2 on either failure and shows the number in its "Error N" line.
 rerun: $(BIN)/.installed $(ALLURE)
 	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
 	cp $(RERUN_FILE) reports/rerun-input.txt
