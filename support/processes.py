@@ -21,6 +21,7 @@ from pathlib import Path
 import requests
 
 from support.config import ServiceConfig
+from support.ports import PortReservations
 
 
 class ServiceStartError(Exception):
@@ -54,13 +55,22 @@ class LocalProcesses:
         urls: Mapping[str, str],
         render: Callable[[ServiceConfig, str], str],
         timeout: float,
+        ports: PortReservations | None = None,
     ) -> None:
-        """Start every service at once, then wait until each one answers its health check."""
+        """Start every service at once, then wait until each one answers its health check.
+
+        ``ports`` holds each service's ports until it starts; a service that names
+        ``{fds.<port>}`` gets the listening socket itself.
+        """
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
             command = [render(service, part) for part in service.command]
             env = {**os.environ, **{k: render(service, v) for k, v in service.env.items()}}
             env.setdefault("PYTHONUNBUFFERED", "1")
+            handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
+            if ports:
+                for port_name in set(service.ports) - set(handed):
+                    ports.release_one(service.name, port_name)  # it binds this one itself, now
             log_path = self.log_dir / f"{service.name}.log"
             with log_path.open("wb") as log:
                 process = subprocess.Popen(
@@ -69,8 +79,11 @@ class LocalProcesses:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    pass_fds=tuple(handed.values()),
                     start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
                 )
+            if ports:
+                ports.release(service.name)  # the service has its own copy of what it was handed
             self.running.append(RunningProcess(service, process, log_path, urls[service.name] + service.health))
         deadline = time.monotonic() + timeout
         for running in self.running:

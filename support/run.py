@@ -7,7 +7,8 @@ that every service and database answers (failing fast with one message naming it
 
 Strings in service commands, service environments and database URLs may use run
 placeholders: ``{run_id}``, ``{run_dir}``, ``{python}``, ``{port}``, ``{ports.<name>}``,
-``{services.<name>.url}``, ``{services.<name>.ports.<name>}``,
+``{services.<name>.url}``, ``{services.<name>.ports.<name>}``, ``{fds.<port>}`` (the
+listening socket itself, for a service that can take one: see support/ports.py),
 ``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
 ``{proxies.<name>.port}`` (fault-injecting proxies, support/faults.py).
 """
@@ -30,7 +31,8 @@ from support.database import Databases, url_password
 from support.faults import FaultProxies, proxy_configs
 from support.http import HttpClient, ServiceClient, tls_failure_message
 from support.masking import Masker
-from support.processes import PYTHON, LocalProcesses, free_port
+from support.ports import PortReservations
+from support.processes import PYTHON, LocalProcesses
 
 
 class EnvironmentNotReady(Exception):
@@ -51,6 +53,7 @@ class TestRun:
     databases: Databases | None = None
     http: HttpClient | None = None
     proxy_ports: dict[str, int] = field(default_factory=dict)  # wished-for ports (a kept stack's)
+    ports: PortReservations = field(default_factory=PortReservations)  # held until their service starts
     proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
     extensions: dict[str, Any] = field(default_factory=dict)  # run-wide helpers of step libraries
 
@@ -75,6 +78,9 @@ class TestRun:
             verify=self.settings.get("http.ca_bundle") or bool(self.settings.get("http.verify_tls")),
         )
         if self.containers is not None:  # first: their databases and dependencies serve the rest
+            for service in self.settings.services.values():
+                if service.in_container:
+                    self.ports.release(service.name)  # the container binds them itself
             self.containers.start(self)
         self.databases.create_throwaway_databases()
         started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
@@ -85,12 +91,14 @@ class TestRun:
                 self.service_urls,
                 self.render,
                 timeout=float(self.settings.get("run.start_timeout")),
+                ports=self.ports,
             )
         self.check_environment()
         return self
 
     def close(self) -> None:
         """Stop what the run started and drop what it created; safe to call twice."""
+        self.ports.release_all()
         if self.processes is not None:
             self.processes.stop()
             self.processes = None
@@ -166,6 +174,7 @@ class TestRun:
             ports = self.service_ports.get(service.name, {})
             values["ports"] = SimpleNamespace(**ports)
             values["port"] = ports.get("http", "")
+            values["fds"] = SimpleNamespace(**self.ports.fds(service.name, [template]))
         try:
             return template.format(**values)
         except (AttributeError, KeyError, IndexError, ValueError) as error:
@@ -196,19 +205,9 @@ class TestRun:
             self.masker.add(value)
 
     def _assign_addresses(self) -> None:
-        taken: set[int] = set()  # the kernel may hand out a just-released port twice
-
-        def unique_free_port() -> int:
-            for _ in range(100):
-                port = free_port()
-                if port not in taken:
-                    taken.add(port)
-                    return port
-            raise EnvironmentNotReady("could not find enough free loopback ports")
-
         for name, service in self.settings.services.items():
             if service.started_by_us:
-                ports = {port_name: unique_free_port() for port_name in service.ports}
+                ports = {port_name: self.ports.reserve(name, port_name) for port_name in service.ports}
                 self.service_ports[name] = ports
                 self.service_urls[name] = f"http://127.0.0.1:{ports[service.ports[0]]}"
             else:

@@ -67,12 +67,15 @@ class ServerSettings:
     host: str
     port: int
     database_url: str
+    listen_fd: int | None = None  # a listening socket handed over by the parent (socket activation)
 
     @classmethod
     def from_env(cls, service: str) -> ServerSettings:
+        listen_fd = env_int("SHOP_LISTEN_FD", -1, minimum=-1)
         return cls(
             service=service,
             host=env_str("SHOP_HOST", "127.0.0.1"),
-            port=env_int("SHOP_PORT", minimum=1, maximum=65535),
+            port=env_int("SHOP_PORT", 0 if listen_fd >= 0 else _MISSING, minimum=0, maximum=65535),
             database_url=env_str("SHOP_DATABASE_URL", f"sqlite:///shop_{service}.db"),
+            listen_fd=listen_fd if listen_fd >= 0 else None,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -67,12 +68,18 @@ def serve(app: Flask, settings: ServerSettings) -> None:
 
     log = logging.getLogger("shop.server")
     try:
-        server = create_server(app, host=settings.host, port=settings.port, threads=WAITRESS_THREADS)
+        if settings.listen_fd is not None:  # the parent bound the port and hands the socket over
+            handed = socket.socket(fileno=settings.listen_fd)
+            server = create_server(app, sockets=[handed], threads=WAITRESS_THREADS)
+        else:
+            server = create_server(app, host=settings.host, port=settings.port, threads=WAITRESS_THREADS)
     except OSError as exc:
-        log.error("cannot listen on %s:%d: %s", settings.host, settings.port, exc)
+        log.error("cannot listen on %s:%d (SHOP_LISTEN_FD=%s): %s", settings.host, settings.port,
+                  settings.listen_fd, exc)  # fmt: skip
         raise SystemExit(1) from None
     _bound_shutdown_wait(server)
-    log.info("listening on http://%s:%d", settings.host, settings.port)
+    host, port = server.socket.getsockname()[:2] if hasattr(server, "socket") else (settings.host, settings.port)
+    log.info("listening on http://%s:%d", host, port)
     try:
         server.run()  # returns after SystemExit/KeyboardInterrupt, having shut down
     finally:
