@@ -14,9 +14,9 @@ allure-behave writes none of these, so the framework does:
 
 from __future__ import annotations
 
-import ast
 import json
 import platform
+import re
 import time
 import traceback
 import uuid
@@ -178,18 +178,11 @@ def _package_dunder_version(package: str) -> str | None:
     if spec is None or not spec.origin or not spec.origin.endswith("__init__.py"):
         return None
     try:
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
+        source = Path(spec.origin).read_text(encoding="utf-8")
+    except OSError:
         return None
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(getattr(target, "id", None) == "__version__" for target in node.targets)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
-            return node.value.value
-    return None
+    found = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", source, re.MULTILINE)
+    return found.group(1) if found else None
 
 
 def _write_json(path: Path, data: object) -> None:
