@@ -100,6 +100,15 @@ class ProxyLoop:
     def close(self) -> None:
         if self.loop.is_closed():
             return
+
+        async def finish_connections() -> None:  # so that none is left to close on a closed loop
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        with contextlib.suppress(RuntimeError, TimeoutError):
+            self.call(finish_connections())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(CONTROL_SECONDS)
         if not self._thread.is_alive():
