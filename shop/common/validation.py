@@ -29,10 +29,8 @@ def get_str(
     min_length: int = 1,
 ) -> str:
     """A string field, stripped of surrounding whitespace."""
-    value = body.get(field, _MISSING)
-    if value is _MISSING or value is None:
-        if default is _MISSING:
-            raise invalid_request(f"'{field}' is required")
+    value = _given(body, field, default)
+    if value is _MISSING:
         return default
     if not isinstance(value, str):
         raise invalid_request(f"'{field}' must be a string")
@@ -53,10 +51,8 @@ def get_int(
     default: Any = _MISSING,
 ) -> int:
     """An integer field (booleans and floats are rejected) within the given bounds."""
-    value = body.get(field, _MISSING)
-    if value is _MISSING or value is None:
-        if default is _MISSING:
-            raise invalid_request(f"'{field}' is required")
+    value = _given(body, field, default)
+    if value is _MISSING:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid_request(f"'{field}' must be an integer")
@@ -74,10 +70,8 @@ def get_number(
     exclusive_minimum: bool = False,
 ) -> float:
     """A numeric (int or float) field within the given bounds."""
-    value = body.get(field, _MISSING)
-    if value is _MISSING or value is None:
-        if default is _MISSING:
-            raise invalid_request(f"'{field}' is required")
+    value = _given(body, field, default)
+    if value is _MISSING:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise invalid_request(f"'{field}' must be a number")
@@ -100,6 +94,16 @@ def parse_id(raw: str) -> int | None:
     if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:
         return int(raw)
     return None
+
+
+def _given(body: dict[str, Any], field: str, default: Any) -> Any:
+    """The field's value; ``_MISSING`` when it is absent (or null) and has a default; else 400."""
+    value = body.get(field)
+    if value is None:
+        if default is _MISSING:
+            raise invalid_request(f"'{field}' is required")
+        return _MISSING
+    return value
 
 
 def _check_bounds(field: str, value: float, minimum: float | None, maximum: float | None) -> None:
