@@ -20,7 +20,7 @@ ARGS ?=
 # make run JOBS=4 (4 worker processes), make run SHARD=2/4 (the 2nd quarter of the suite, for CI jobs)
 JOBS ?=
 SHARD ?=
-BEHAVE := $(if $(JOBS)$(SHARD),$(BIN)/python -m behave --runner=support.parallel:ParallelRunner --jobs $(or $(JOBS),1)$(if $(SHARD), -D shard=$(SHARD)),$(BIN)/behave)
+BEHAVE := $(if $(JOBS)$(SHARD),$(BIN)/python -m behave --runner=handoff.parallel.runner:ParallelRunner --jobs $(or $(JOBS),1)$(if $(SHARD), -D shard=$(SHARD)),$(BIN)/behave)
 # make bench BENCH_ARGS="--quick" (README, "Performance"; bench/run.py --help)
 BENCH_ARGS ?=
 
@@ -39,14 +39,14 @@ rerun: $(BIN)/.installed $(ALLURE)
 	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
 	cp $(RERUN_FILE) reports/rerun-input.txt
 	status=0; $(BIN)/behave -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) @reports/rerun-input.txt || status=$$?; \
-	outcome=0; $(BIN)/python -m support.report_results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
+	outcome=0; $(BIN)/python -m handoff.report.results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
 	$(MAKE) --no-print-directory report; \
 	exit $$outcome
 
 # Rendering again replaces this run's point in the history instead of adding a second one.
 report: $(ALLURE)
 	rm -rf $(REPORT_OUT)
-	$(BIN)/python -m support.report_results before-render $(RESULTS) $(HISTORY)
+	$(BIN)/python -m handoff.report.results before-render $(RESULTS) $(HISTORY)
 	ALLURE_SINGLE_FILE=$(SINGLE_FILE) ALLURE_HISTORY_PATH=$(HISTORY) \
 	  $(ALLURE) generate $(RESULTS) --config tools/allure/allurerc.mjs -o $(REPORT_OUT) >/dev/null
 	@if [ "$(SINGLE_FILE)" = 1 ]; then echo "Allure report (one file, to share): $(REPORT_OUT)/index.html"; \
@@ -69,7 +69,7 @@ bench: $(BIN)/.installed
 
 # The step catalog, docs/steps.md, from the registered steps (a test fails when it is stale).
 steps: $(BIN)/.installed
-	$(BIN)/python tools/step_catalog.py
+	$(BIN)/handoff steps --features features --features tests --output docs/steps.md
 
 # The docker environment (README, "Running in Docker"): an engine, the offline images, cleanup.
 .PHONY: docker-engine docker-images docker-down
@@ -82,7 +82,7 @@ docker-images: $(BIN)/.installed
 
 # Removes every container and volume of any run, kept stacks included (images stay as the cache).
 docker-down: $(BIN)/.installed
-	$(BIN)/python -m support.containers down
+	$(BIN)/python -m handoff.containers down
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -1,29 +1,8 @@
-"""behave hooks: wire the run to the framework in support/. Keep this file short."""
+"""behave hooks: Handoff's, with the sample shop's World and parameter types."""
 
-from support import behave_adapter
+from handoff import hooks
+from support.shop.parameter_types import register_parameter_types
+from support.world import ShopWorld
 
-behave_adapter.register_parameter_types()
-
-
-def before_all(context):
-    behave_adapter.start_run(context)
-
-
-def before_scenario(context, scenario):
-    behave_adapter.begin_scenario(context, scenario)
-
-
-def before_step(context, step):
-    behave_adapter.begin_step(context, step)
-
-
-def after_step(context, step):
-    behave_adapter.end_step(context, step)
-
-
-def after_scenario(context, scenario):
-    behave_adapter.end_scenario(context, scenario)
-
-
-def after_all(context):
-    behave_adapter.finish_run(context)
+register_parameter_types()
+hooks.install(globals(), world=ShopWorld)

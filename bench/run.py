@@ -33,8 +33,8 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 import workflow  # noqa: E402
 
-from support.config import load_settings  # noqa: E402
-from support.run import TestRun  # noqa: E402
+from handoff.config.settings import load_settings  # noqa: E402
+from handoff.run.test_run import TestRun  # noqa: E402
 
 CACHE = Path(os.environ.get("HANDOFF_BENCH_CACHE", Path.home() / ".cache" / "handoff-bench"))
 WORK = ROOT / "reports" / "bench"
@@ -311,7 +311,7 @@ class Bench:
     def parallel(self, label: str, jobs: int, delay: float) -> dict:
         """A whole run as a user starts it: each worker starts its own shop (env bench)."""
         reports = WORK / f"parallel-{label}"
-        command = [sys.executable, "-m", "behave", "--runner=support.parallel:ParallelRunner", f"--jobs={jobs}"]
+        command = [sys.executable, "-m", "behave", "--runner=handoff.parallel.runner:ParallelRunner", f"--jobs={jobs}"]
         command += ["-f", "behave_timing:Timing", "-o", str(WORK / f"timing-{label}.json"), "-f", "null"]
         command += ["-D", "env=bench", "-D", f"services.gateway.env.GATEWAY_APPROVAL_DELAY_SECONDS={delay}"]
         command.append("features/io.feature")

@@ -5,9 +5,9 @@ Implemented by support/shop/workflows.py.
 
 from behave import given, then, when
 
+from handoff.gherkin.tables import table_rows
 from support.money import Money
 from support.shop import expectations, workflows
-from support.tables import table_rows
 
 
 @given('{name:Person} has {quantity:Count} "{product}" in {pronoun:Pronoun} cart')

@@ -5,9 +5,9 @@ Implemented by support/shop/workflows.py (HTTP) and support/shop/records.py (SQL
 
 from behave import given, then
 
+from handoff.gherkin.tables import table_rows
 from support.money import Money
 from support.shop import expectations, workflows
-from support.tables import table_rows
 
 
 @given("the catalog has these products")

@@ -5,9 +5,9 @@ Implemented by support/shop/workflows.py (HTTP) and support/shop/records.py (SQL
 
 from behave import then, when
 
+from handoff.gherkin.tables import table_rows
 from support.money import Money
 from support.shop import expectations, workflows
-from support.tables import table_rows
 
 FAILURE_REASONS = {
     "the card was declined": "card_declined",

@@ -1,22 +1,14 @@
-"""The World: everything one scenario knows, made fresh for each scenario.
-
-Steps keep state here, never as loose attributes on behave's ``context``.
-"""
+"""The sample suite's World: Handoff's, plus the shop's people and products of the scenario."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from support.assertions import Checker
-from support.http import Response
-from support.http_conversation import HttpConversation
-from support.mailbox import Email
-from support.run import TestRun
-from support.table_checks import TableExpectations, TableReader
-from support.tables import table_rows
-from support.test_data import UniqueData
-from support.variables import Variables
+from handoff.http.client import Response
+from handoff.world import World
+from support.shop.api import ShopApi
 
 
 class UnknownActor(LookupError):
@@ -37,34 +29,14 @@ class Actor:
 
 
 @dataclass
-class World:
-    run: TestRun
-    check: Checker
-    data: UniqueData
-    # the generic vocabulary: variables, HTTP conversation, database rows, email
-    variables: Variables = field(init=False)
-    http: HttpConversation = field(init=False)
-    tables: TableExpectations = field(init=False)
-    last_email: Email | None = None
-    # the sample shop's vocabulary: people with accounts, products in the catalog
+class ShopWorld(World):
     actors: dict[str, Actor] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.variables = Variables(self.data, self.run.secrets, self.run.settings.get("data"))
-        self.http = HttpConversation(self.run)
-        self.tables = TableExpectations(TableReader(self.run.databases), self.check)
-
-    def render(self, text: str | None) -> str | None:
-        """Step text, a cell or a doc string with the scenario's ``{variables}`` filled in."""
-        return self.variables.render(text)
-
-    def rendered_rows(self, table: Any, *required: str) -> list[dict[str, Any]]:
-        """A step's table with ``{variables}`` filled in (a cell that is one variable keeps its type)."""
-        return [
-            {key: self.variables.render_value(cell) for key, cell in row.items()}
-            for row in table_rows(table, *required)
-        ]
+    @cached_property
+    def shop(self) -> ShopApi:
+        """The shop's API, made on first use (a scenario of the generic vocabulary needs none)."""
+        return ShopApi(self.run)
 
     def actor(self, name: str) -> Actor:
         try:

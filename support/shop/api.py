@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from support.http import Response, ServiceClient, bearer
+from handoff.http.client import Response, ServiceClient, bearer
+from handoff.run.test_run import TestRun
 from support.money import Money
-from support.run import TestRun
 
 # The payment gateway sandbox decides the outcome by test card number; the numbers are
 # the environment's test data ([data.cards] in config/<env>.toml).

@@ -6,22 +6,22 @@ with the request or query behind them.
 
 from __future__ import annotations
 
-from support.email_checks import mailbox
+from handoff.email.checks import mailbox
+from handoff.waiting import eventually
 from support.money import Money
 from support.shop import records
 from support.shop.workflows import cart_lines, current_cart, last_checkout, last_order_id, shop
-from support.waiting import eventually
-from support.world import World
+from support.world import ShopWorld
 
 
-def expect_refusal(world: World, name: str, status: int, error: str) -> None:
+def expect_refusal(world: ShopWorld, name: str, status: int, error: str) -> None:
     response = world.actor(name).last_response
     world.check.that(response is not None, f"{name}'s last answer", "no request was made")
     actual = (response.status, response.field("error"))
     world.check.equal(f"{name}'s answer (status, error)", (status, error), actual, response.exchange)
 
 
-def expect_recognised(world: World, name: str) -> None:
+def expect_recognised(world: ShopWorld, name: str) -> None:
     actor = world.actor(name)
     response = shop(world).who_am_i(actor.token)
     world.check.equal(
@@ -32,23 +32,23 @@ def expect_recognised(world: World, name: str) -> None:
     )
 
 
-def expect_stock(world: World, product: str, stock: int) -> None:
+def expect_stock(world: ShopWorld, product: str, stock: int) -> None:
     actual = records.stock(world.run.databases, world.product(product)["sku"])
     world.check.equal(f"stock of {product!r} in the catalog database", stock, actual)
 
 
-def expect_cart_lines(world: World, name: str, expected: list[dict[str, str]]) -> None:
+def expect_cart_lines(world: ShopWorld, name: str, expected: list[dict[str, str]]) -> None:
     lines, response = cart_lines(world, name)
     world.check.rows(f"{name}'s cart", expected, lines, response.exchange)
 
 
-def expect_cart_total(world: World, name: str, total: Money) -> None:
+def expect_cart_total(world: ShopWorld, name: str, total: Money) -> None:
     cart, response = current_cart(world, name)
     actual = Money(cart["total_cents"], cart["currency"])
     world.check.equal(f"{name}'s cart total", str(total), str(actual), response.exchange)
 
 
-def expect_order_paid(world: World, name: str, total: Money) -> None:
+def expect_order_paid(world: ShopWorld, name: str, total: Money) -> None:
     response = last_checkout(world, name)
     body = response.json() or {}
     actual = (response.status, body.get("status"), str(Money(body.get("total_cents", 0), body.get("currency", "?"))))
@@ -61,7 +61,7 @@ def expect_order_paid(world: World, name: str, total: Money) -> None:
     )
 
 
-def expect_order_not_paid(world: World, name: str, reason: str) -> None:
+def expect_order_not_paid(world: ShopWorld, name: str, reason: str) -> None:
     response = last_checkout(world, name)
     order_id = last_order_id(world, name)
     answer = (response.field("status"), response.field("failure_reason"))
@@ -76,7 +76,7 @@ def expect_order_not_paid(world: World, name: str, reason: str) -> None:
     )
 
 
-def expect_order_lines(world: World, name: str, expected: list[dict[str, str]]) -> None:
+def expect_order_lines(world: ShopWorld, name: str, expected: list[dict[str, str]]) -> None:
     order_id = last_order_id(world, name)
     currency = last_checkout(world, name).field("currency", "EUR")
     actual = [
@@ -91,7 +91,7 @@ def expect_order_lines(world: World, name: str, expected: list[dict[str, str]]) 
     world.check.rows(f"lines of order {order_id} in the orders database", expected, actual)
 
 
-def expect_out_of_stock(world: World, name: str, product: str) -> None:
+def expect_out_of_stock(world: ShopWorld, name: str, product: str) -> None:
     expect_refusal(world, name, 409, "out_of_stock")
     response = world.actor(name).last_response
     world.check.equal(
@@ -99,12 +99,12 @@ def expect_out_of_stock(world: World, name: str, product: str) -> None:
     )
 
 
-def expect_order_count(world: World, name: str, count: int) -> None:
+def expect_order_count(world: ShopWorld, name: str, count: int) -> None:
     orders = records.orders_of(world.run.databases, world.actor(name).user_id)
     world.check.equal(f"orders of {name} in the orders database", count, len(orders))
 
 
-def expect_replayed_checkout(world: World) -> None:
+def expect_replayed_checkout(world: ShopWorld) -> None:
     responses = [r for actor in world.actors.values() for r in actor.facts.get("checkout_responses", [])]
     world.check.equal("number of checkout answers", 2, len(responses))
     first, second = responses
@@ -118,26 +118,26 @@ def expect_replayed_checkout(world: World) -> None:
     world.check.equal("the first checkout's order status", "PAID", first.field("status"), first.exchange)
 
 
-def expect_single_charge(world: World, name: str, amount: Money) -> None:
+def expect_single_charge(world: ShopWorld, name: str, amount: Money) -> None:
     order_id = last_order_id(world, name)
     charges = records.charges_for(world.run.databases, order_id)
     actual = [(c["status"], str(Money(c["amount_cents"], c["currency"]))) for c in charges]
     world.check.equal(f"charges for order {order_id} in the gateway's database", [("approved", str(amount))], actual)
 
 
-def expect_no_approved_charge(world: World, name: str) -> None:
+def expect_no_approved_charge(world: ShopWorld, name: str) -> None:
     order_id = last_order_id(world, name)
     approved = [c for c in records.charges_for(world.run.databases, order_id) if c["status"] == "approved"]
     world.check.equal(f"approved charges for order {order_id} in the gateway's database", [], approved)
 
 
-def expect_confirmation_email(world: World, name: str, total: Money) -> None:
+def expect_confirmation_email(world: ShopWorld, name: str, total: Money) -> None:
     actor = world.actor(name)
     order_id = last_order_id(world, name)
     email = mailbox(world).wait_for(
         actor.email, f"Order {order_id}", timeout=float(world.run.settings.get("email.wait"))
     )
-    world.run.extensions["attachments"].on_email(email)
+    world.report.on_email(email)
     world.check.equal("the confirmation email's subject", f"Order {order_id} confirmed", email.subject)
     world.check.that(
         f"Total: {total}" in email.body,
@@ -146,7 +146,7 @@ def expect_confirmation_email(world: World, name: str, total: Money) -> None:
     )
 
 
-def expect_try_again_later(world: World, name: str) -> None:
+def expect_try_again_later(world: ShopWorld, name: str) -> None:
     """The checkout answered at once that the payment could not be taken now, and why."""
     response = last_checkout(world, name)
     actual = (response.status, response.field("status"), response.field("failure_reason"))
@@ -158,7 +158,7 @@ def expect_try_again_later(world: World, name: str) -> None:
     )
 
 
-def expect_unsent_confirmation_logged(world: World, name: str) -> None:
+def expect_unsent_confirmation_logged(world: ShopWorld, name: str) -> None:
     """The orders service logged that the order's confirmation email could not be sent."""
     order_id = last_order_id(world, name)
     log = world.run.reports_dir / "service-logs" / "orders.log"
@@ -171,7 +171,7 @@ def expect_unsent_confirmation_logged(world: World, name: str) -> None:
     eventually(logged, timeout=2.0)  # the service's log is written by another process
 
 
-def expect_no_confirmation_email(world: World, name: str) -> None:
+def expect_no_confirmation_email(world: ShopWorld, name: str) -> None:
     actor = world.actor(name)
     box = mailbox(world)
     messages = box.messages_to(actor.email)

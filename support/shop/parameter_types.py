@@ -1,8 +1,9 @@
-"""Parameter types of the sample shop's vocabulary: {price:Money}, {name:Person}, {card:Card}..."""
+"""Parameter types of the sample shop's vocabulary: {price:Money}, {pronoun:Pronoun}, {card:Card}."""
 
 from __future__ import annotations
 
 import parse
+from behave import register_type
 
 from support.money import MONEY_PATTERN, Money
 from support.shop.api import CARD_PHRASES
@@ -10,32 +11,25 @@ from support.shop.api import CARD_PHRASES
 
 @parse.with_pattern(MONEY_PATTERN)
 def money(text: str) -> Money:
+    """an amount such as 45.00 EUR"""
     return Money.parse(text)
-
-
-@parse.with_pattern(r"[A-Z][a-z]+")
-def person(text: str) -> str:
-    return text
 
 
 @parse.with_pattern(r"her|his|their")
 def pronoun(text: str) -> str:
+    """her, his or their"""
     return text
 
 
 @parse.with_pattern(CARD_PHRASES)
 def card(text: str) -> str:
+    """a test card phrase (see support/shop/api.py)"""
     return text
 
 
-# The shop's third parties as features name them -> the fault-injecting proxies in front
-# of them ([proxies.*] in config/local.toml).
-DEPENDENCIES = {"the payment gateway": "gateway", "the mail server": "mail"}
+PARAMETER_TYPES = {"Money": money, "Pronoun": pronoun, "Card": card}
 
 
-@parse.with_pattern("|".join(DEPENDENCIES))
-def dependency(text: str) -> str:
-    return DEPENDENCIES[text]
-
-
-PARAMETER_TYPES = {"Money": money, "Person": person, "Pronoun": pronoun, "Card": card, "Dependency": dependency}
+def register_parameter_types() -> None:
+    """Before the shop's step modules are loaded: environment.py calls it."""
+    register_type(**PARAMETER_TYPES)

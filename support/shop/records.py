@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.database import Databases
+from handoff.database.databases import Databases
 
 
 def order(databases: Databases, order_id: str) -> dict[str, Any] | None:

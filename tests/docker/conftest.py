@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support.config import load_settings
+from handoff.config.settings import load_settings
 from tests.suite.behave_run import ROOT
 
 TIMINGS: list[str] = []
@@ -35,7 +35,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def docker_client():
     """The Docker engine; skipped on a machine without one, a failure with CI=true."""
-    from support.containers.engine import EngineUnavailable, connect
+    from handoff.containers.engine import EngineUnavailable, connect
 
     try:
         client = connect(timeout=120)
@@ -75,6 +75,6 @@ def _toml(value: object) -> str:
 
 
 def resources_of_run(client, run_id: str) -> list[str]:
-    from support.containers.engine import LABEL_RUN, labelled_resources
+    from handoff.containers.engine import LABEL_RUN, labelled_resources
 
     return list(labelled_resources(client, f"{LABEL_RUN}={run_id}"))

@@ -121,7 +121,7 @@ def test_nothing_is_left_after_ctrl_c(docker_client, tmp_path):
 
 
 def test_a_kept_stack_is_reused_by_the_next_run(docker_client, tmp_path):
-    from support.containers.engine import LABEL_KEEP, remove_labelled
+    from handoff.containers.engine import LABEL_KEEP, remove_labelled
 
     # Orders calls the gateway and the mail server through the run's fault-injecting proxies:
     # the next run listens on the same ports, so the kept stack is still right for it.
@@ -140,6 +140,6 @@ def test_a_kept_stack_is_reused_by_the_next_run(docker_client, tmp_path):
         assert "attached to the kept container stack" in second.output
         assert {c.id for c in docker_client.containers.list(filters={"label": LABEL_KEEP})} == {c.id for c in kept}
     finally:
-        subprocess.run([sys.executable, "-m", "support.containers", "down"], cwd=ROOT, check=True, timeout=120)
+        subprocess.run([sys.executable, "-m", "handoff.containers", "down"], cwd=ROOT, check=True, timeout=120)
     assert docker_client.containers.list(all=True, filters={"label": LABEL_KEEP}) == []
     remove_labelled(docker_client, LABEL_KEEP)

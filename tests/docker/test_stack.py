@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from support.containers.engine import LABEL_RUN
-from support.processes import ServiceStartError
-from support.run import TestRun
+from handoff.containers.engine import LABEL_RUN
+from handoff.run.processes import ServiceStartError
+from handoff.run.test_run import TestRun
 from tests.docker.conftest import resources_of_run, tiny_settings
 from tests.suite.behave_run import ROOT
 
@@ -48,8 +48,8 @@ HOLD_A_STACK = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from support.config import load_settings
-from support.run import TestRun
+from handoff.config.settings import load_settings
+from handoff.run.test_run import TestRun
 run = TestRun(load_settings({"env": "tiny"}, environ={}, config_dir=Path(sys.argv[2]))).open()
 print(run.run_id, flush=True)
 time.sleep(600)
@@ -161,7 +161,7 @@ def test_a_kept_stack_is_reused_and_replaced_when_its_declaration_changes(docker
         finally:
             changed.close()
     finally:
-        from support.containers.engine import remove_labelled
+        from handoff.containers.engine import remove_labelled
 
         remove_labelled(docker_client, f"handoff.keep={key}")
     assert docker_client.containers.list(all=True, filters={"label": f"handoff.keep={key}"}) == []

@@ -17,7 +17,7 @@ import pytest
 
 from tests.suite.behave_run import BEHAVE_INI, ROOT, run_behave
 
-PARALLEL_RUNNER = "--runner=support.parallel:ParallelRunner"
+PARALLEL_RUNNER = "--runner=handoff.parallel.runner:ParallelRunner"
 SUBSET = ("features/cart/cart_privacy.feature", "features/checkout/paying.feature")
 
 

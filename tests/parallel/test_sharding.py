@@ -6,8 +6,8 @@ import pytest
 from behave.configuration import Configuration
 from behave.parser import parse_feature
 
-from support.parallel import keep_only, worker_arguments
-from support.sharding import (
+from handoff.parallel.runner import keep_only, worker_arguments
+from handoff.parallel.sharding import (
     ScenarioRef,
     ShardError,
     collect_scenarios,

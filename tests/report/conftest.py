@@ -31,7 +31,7 @@ def render(results: Path, output: Path, history: Path, *, single_file: bool = Fa
     if not RENDERER.exists():
         pytest.skip("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
     subprocess.run(
-        [sys.executable, "-m", "support.report_results", "before-render", results, history],
+        [sys.executable, "-m", "handoff.report.results", "before-render", results, history],
         cwd=ROOT,
         check=True,
         timeout=60,

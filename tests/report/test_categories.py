@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from support.processes import free_port
-from support.report_metadata import categories
+from handoff.report.metadata import categories
+from handoff.run.processes import free_port
 from tests.report.conftest import render
 from tests.suite.behave_run import ROOT, run_behave
 
@@ -19,7 +19,7 @@ EXPECTED = {
     "The step code has a bug": "test",
     "A passing scenario": None,
 }
-RULES = json.loads((ROOT / "tools" / "allure" / "categories.json").read_text())
+RULES = json.loads((ROOT / "handoff" / "report" / "categories.json").read_text())
 
 
 def rendered_categories(report) -> dict[str, str | None]:
@@ -61,12 +61,14 @@ def test_allure2_readers_get_the_same_categories(classified_run):
 
 
 def test_words_like_timeout_in_an_assertion_do_not_make_it_infrastructure():
-    message = "support.assertions.ExpectationFailed: the order's state:\n  expected: 'paid'\n  actual:   'timed out'\n"
+    message = (
+        "handoff.matching.checker.ExpectationFailed: the order's state:\n  expected: 'paid'\n  actual:   'timed out'\n"
+    )
     assert allure2_category("failed", message) == "product"
     assert (
         allure2_category(
             "broken",
-            "support.database.DatabaseUnreachable: database 'x' failed SELECT nope: "
+            "handoff.database.databases.DatabaseUnreachable: database 'x' failed SELECT nope: "
             'ProgrammingError: syntax error at or near "nope"\n',
         )
         == "test"
@@ -91,4 +93,4 @@ def test_an_environment_that_is_not_ready_is_reported_as_infrastructure(tmp_path
     report = render(result.allure_results, tmp_path / "report", tmp_path / "history.jsonl")
     assert rendered_categories(report) == {"The test environment is ready": "infrastructure"}
     message = next(result.allure_results.glob("*-result.json")).read_text()
-    assert "support.run.EnvironmentNotReady: service 'auth' is unreachable" in message
+    assert "handoff.run.test_run.EnvironmentNotReady: service 'auth' is unreachable" in message

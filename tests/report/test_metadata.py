@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from support.report_metadata import executor
+from handoff.report.metadata import executor
 
 
 def test_environment_properties_name_the_environment_services_and_versions(classified_run):

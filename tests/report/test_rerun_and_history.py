@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from support.report_results import EXIT_FLAKY
+from handoff.report.results import EXIT_FLAKY
 from tests.report.conftest import FEATURES, render
 from tests.suite.behave_run import ROOT, run_behave
 
@@ -32,7 +32,7 @@ def test_a_scenario_that_passes_only_on_a_rerun_is_flaky_in_one_report(tmp_path)
         [
             sys.executable,
             "-m",
-            "support.report_results",
+            "handoff.report.results",
             "after-rerun",
             str(first.allure_results),
             "--behave-status",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from support.service_logs import parse_request_line
-from support.timeline import Timeline
+from handoff.report.service_logs import parse_request_line
+from handoff.report.timeline import Timeline
 
 
 def scenario_attachments(results_dir, name: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from support.processes import free_port
+from handoff.run.processes import free_port
 from tests.suite.behave_run import ROOT, run_behave
 
 

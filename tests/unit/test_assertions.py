@@ -2,9 +2,9 @@
 
 import pytest
 
-from support.assertions import Checker, ExpectationFailed
-from support.http import Exchange
-from support.masking import Masker
+from handoff.http.client import Exchange
+from handoff.matching.checker import Checker, ExpectationFailed
+from handoff.report.masking import Masker
 
 
 def test_equal_shows_expected_actual_and_the_exchange():

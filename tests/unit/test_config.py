@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.config import ConfigError, load_settings
+from handoff.config.settings import ConfigError, load_settings
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The fault-injecting proxy (support/proxy.py) against a tiny local HTTP server, and its configuration."""
+"""The fault-injecting proxy (handoff/faults/proxy.py) against a tiny local HTTP server, and its configuration."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from support.config import ConfigError, load_settings
-from support.faults import FaultProxies, proxy_configs
-from support.proxy import NO_FAULT, Fault, FaultProxy, Mode, ProxyLoop
+from handoff.config.settings import ConfigError, load_settings
+from handoff.faults.proxies import FaultProxies, proxy_configs
+from handoff.faults.proxy import NO_FAULT, Fault, FaultProxy, Mode, ProxyLoop
 
 
 class CountingHandler(BaseHTTPRequestHandler):
@@ -196,6 +196,8 @@ def test_proxies_are_declared_per_dependency_with_sensible_defaults(tmp_path):
         ("[proxies.gateway]\nport = 1\n", "needs a target service"),
         ('[proxies.mail]\ntarget = "mail"\nport = "imap"\n', "has no port 'imap'"),
         ('[proxies.mail]\ntarget = "mail"\nprotocol = "ftp"\n', "protocol 'ftp'"),
+        ('[proxies.mail]\ntarget = "mail"\ncalled = "Mail"\n', 'must be lower case and start with "the "'),
+        ('[proxies.mail]\ntarget = "mail"\ncaled = "the mail server"\n', "unknown key\\(s\\) caled"),
     ],
 )
 def test_a_wrong_proxy_declaration_says_what_to_fix(tmp_path, toml, message):
@@ -203,6 +205,14 @@ def test_a_wrong_proxy_declaration_says_what_to_fix(tmp_path, toml, message):
         proxy_configs(settings_with(tmp_path, toml))
 
 
-def test_a_fault_on_an_undeclared_proxy_says_how_to_declare_it():
-    with pytest.raises(ConfigError, match=r"add \[proxies.gateway\] target"):
-        FaultProxies({}).inject("gateway", Fault(Mode.DOWN))
+def test_a_fault_on_an_undeclared_dependency_says_how_to_declare_it():
+    with pytest.raises(ConfigError, match=r'no dependency called .the tax service.*called = "the tax service"'):
+        FaultProxies({}).inject("the tax service", Fault(Mode.DOWN))
+
+
+def test_dependencies_are_named_as_configuration_calls_them(tmp_path):
+    toml = '[proxies.gateway]\ntarget = "bank"\ncalled = "the payment gateway"\n[proxies.mail]\ntarget = "mail"\n'
+    configs = proxy_configs(settings_with(tmp_path, toml.replace('"bank"', '"mail"')))
+    assert {config.called for config in configs.values()} == {"the payment gateway", "the mail"}
+    with pytest.raises(ConfigError, match=r"declared: 'the payment gateway', 'the mail'"):
+        FaultProxies(configs).inject("the tax service", Fault(Mode.DOWN))

@@ -13,22 +13,27 @@ from pathlib import Path
 
 import pytest
 
-from support.assertions import Checker
-from support.config import ConfigError, DatabaseConfig, load_settings
-from support.database import Databases
-from support.http import HttpClient, ServiceTimeout, ServiceUnreachable, without_password
-from support.masking import Masker
-from support.run import TestRun
-from support.table_checks import TableReader
+from handoff.config.settings import ConfigError, DatabaseConfig, load_settings
+from handoff.database.databases import Databases
+from handoff.database.table_checks import TableReader
+from handoff.http.client import HttpClient, ServiceTimeout, ServiceUnreachable, without_password
+from handoff.matching.checker import Checker
+from handoff.report.masking import Masker
+from handoff.run.test_run import TestRun
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = [ROOT / "environment.py", *sorted((ROOT / "support").rglob("*.py")), *sorted((ROOT / "steps").glob("*.py"))]
+FRAMEWORK = [
+    ROOT / "environment.py",
+    *sorted((ROOT / "handoff").rglob("*.py")),
+    *sorted((ROOT / "support").rglob("*.py")),
+    *sorted((ROOT / "steps").glob("*.py")),
+]
 SQL_STATEMENT = re.compile(r"(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE)\s")
 # Formatted SQL that was reviewed: the name is the throw-away database's own, checked to be
-# letters, digits and _ (support.database._database_name), never text from a feature.
+# letters, digits and _ (handoff.database.databases._database_name), never text from a feature.
 REVIEWED_SQL = {
-    ("support/database.py", 'CREATE DATABASE "{}"'),
-    ("support/database.py", 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'),
+    ("handoff/database/databases.py", 'CREATE DATABASE "{}"'),
+    ("handoff/database/databases.py", 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'),
 }
 SECRET = "s3cret-Value-42"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from support.json_payloads import BadJson, find, parse_document, parse_expected, schema_errors
-from support.matching import MISSING
+from handoff.matching.json_payloads import BadJson, find, parse_document, parse_expected, schema_errors
+from handoff.matching.patterns import MISSING
 
 
 def test_a_bad_doc_string_names_line_and_column():

@@ -2,8 +2,8 @@
 
 from unittest.mock import MagicMock
 
-from support.http import Exchange, HttpClient, Response
-from support.mailbox import Mailbox
+from handoff.email.mailbox import Mailbox
+from handoff.http.client import Exchange, HttpClient, Response
 
 
 def test_a_poll_reports_only_its_last_request():

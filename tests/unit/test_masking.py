@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.masking import Masker, luhn_valid, mask_card_numbers
+from handoff.report.masking import Masker, luhn_valid, mask_card_numbers
 
 
 def test_known_secret_values_are_masked_everywhere():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from support.matching import CONTAINS, CONTAINS_ONLY, EQUAL, MISSING, InvalidMarker, match, matches
+from handoff.matching.patterns import CONTAINS, CONTAINS_ONLY, EQUAL, MISSING, InvalidMarker, match, matches
 
 # JSON values without marker strings (a string starting with # would be a marker).
 plain_text = st.text().filter(lambda s: not s.startswith("#"))

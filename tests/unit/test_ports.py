@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from support.ports import PortReservations
+from handoff.run.ports import PortReservations
 
 
 def test_a_reserved_port_cannot_be_taken_by_anyone_else():

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import create_engine, text
 
-from support.assertions import Checker, ExpectationFailed
-from support.config import DatabaseConfig
-from support.database import Databases
-from support.masking import Masker
-from support.table_checks import TableExpectations, TableReader
+from handoff.config.settings import DatabaseConfig
+from handoff.database.databases import Databases
+from handoff.database.table_checks import TableExpectations, TableReader
+from handoff.matching.checker import Checker, ExpectationFailed
+from handoff.report.masking import Masker
 
 
 @pytest.fixture

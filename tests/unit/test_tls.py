@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from support.config import load_settings
-from support.http import HttpClient, ServiceUnreachable
-from support.run import EnvironmentNotReady, TestRun
+from handoff.config.settings import load_settings
+from handoff.http.client import HttpClient, ServiceUnreachable
+from handoff.run.test_run import EnvironmentNotReady, TestRun
 
 
 class Healthy(BaseHTTPRequestHandler):

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from handoff.gherkin.tables import MalformedTable, table_rows
+from handoff.variables.unique_data import UniqueData
 from support.money import Money
-from support.tables import MalformedTable, table_rows
-from support.test_data import UniqueData
 
 
 def test_money_reads_and_writes_as_features_do():

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from support.test_data import UniqueData
-from support.variables import UnknownVariable, Variables
+from handoff.variables.scenario_variables import UnknownVariable, Variables
+from handoff.variables.unique_data import UniqueData
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ export default defineConfig({
   // ALLURE_APPEND_HISTORY=0 renders with the history without adding this run to it.
   appendHistory: env.ALLURE_APPEND_HISTORY !== "0",
   // Defect classification, shared with Allure 2 readers: the framework copies
-  // categories.json into every results folder (support/report_metadata.py). First
+  // categories.json into every results folder (handoff/report/metadata.py). First
   // matching rule wins; messages start with the exception's module and class, e.g.
-  // "support.http.ServiceUnreachable: service 'cart' is unreachable at ...".
+  // "handoff.http.client.ServiceUnreachable: service 'cart' is unreachable at ...".
   // tests/report/test_categories.py proves each rule catches the right scenarios.
-  categories: JSON.parse(readFileSync(new URL("./categories.json", import.meta.url), "utf-8")),
+  categories: JSON.parse(readFileSync(new URL("../../handoff/report/categories.json", import.meta.url), "utf-8")),
   plugins: {
     awesome: {
       options: {

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from behave import given, then, when
 
-from support.config import DatabaseConfig
-from support.database import Databases
-from support.processes import free_port
+from handoff.config.settings import DatabaseConfig
+from handoff.database.databases import Databases
+from handoff.run.processes import free_port
 
 
 @when("the test asks the catalog for product {product_id:d}")

@@ -1,0 +1,240 @@
+"""Handoff's behave hooks, installed into a suite's ``environment.py`` with one line.
+
+::
+
+    # environment.py
+    from handoff import hooks
+
+    hooks.install(globals())                       # or hooks.install(globals(), world=MyWorld)
+
+    def before_scenario(context, scenario):        # a suite's own hooks: defined as usual
+        context.world.basket = []
+
+``install`` wraps every hook the file defines, before or after the call: for
+``before_*`` Handoff's part runs first and the suite's after it (its World is ready);
+for ``after_*`` the suite's part runs first and Handoff's after it (it closes what the
+suite still used). A suite that wants another order calls the functions of this module
+itself (``hooks.before_scenario(context, scenario)``) from hooks it writes out.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import itertools
+import os
+import re
+import sys
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from behave.model import Scenario
+
+from handoff.adapter.parameter_types import register_parameter_types
+from handoff.adapter.project import project_dir
+from handoff.config.settings import load_settings
+from handoff.faults.proxies import clear_faults
+from handoff.matching.checker import Checker
+from handoff.parallel.runner import run_setup_once
+from handoff.report.attachments import NoAttachments, ReportAttachments
+from handoff.report.metadata import write_environment_failure, write_report_metadata
+from handoff.report.service_logs import ServiceLogs
+from handoff.run.step_timeout import StepTimer
+from handoff.run.test_run import TestRun
+from handoff.variables.unique_data import UniqueData
+from handoff.world import World
+
+
+@dataclass
+class SuiteRun:
+    """What the hooks keep for one behave process: the run and its per-run helpers."""
+
+    run: TestRun
+    world_class: type[World]
+    attachments: ReportAttachments | NoAttachments
+    checker: Checker
+    unique_data: UniqueData
+    step_timer: StepTimer
+    scenario_numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def new_world(self) -> World:
+        return self.world_class(run=self.run, check=self.checker, data=self.unique_data, report=self.attachments)
+
+
+def install(namespace: MutableMapping[str, Any], world: type[World] = World) -> None:
+    """Put Handoff's hooks into ``environment.py``'s namespace (``globals()``), around the suite's own.
+
+    ``world`` is the suite's World class: a subclass of :class:`handoff.world.World`
+    that keeps the suite's own per-scenario state beside Handoff's.
+    """
+    if not (isinstance(world, type) and issubclass(world, World)):
+        raise TypeError(f"hooks.install(world=...) takes a subclass of handoff.world.World, not {world!r}")
+    register_parameter_types()  # before behave loads the step modules, which use them
+    ours = {**_OURS, "before_all": functools.partial(before_all, world=world)}
+    for name, function in ours.items():
+        namespace[name] = _combined(name, function, _theirs(namespace.get(name)), namespace, ours)
+
+
+def _theirs(function: Callable | None) -> Callable | None:
+    if function is not None and getattr(function, "handoff_hook", False):
+        return function.theirs  # install() called twice: keep the suite's, not ours twice
+    return function
+
+
+def _combined(
+    name: str, ours: Callable, theirs: Callable | None, namespace: MutableMapping[str, Any], all_ours: dict
+) -> Callable:
+    if name.startswith("before"):
+
+        def hook(context, *args):
+            if name == "before_all":
+                _wrap_late_definitions(namespace, all_ours)
+            ours(context, *args)
+            if theirs is not None:
+                theirs(context, *args)
+    else:
+
+        def hook(context, *args):
+            try:
+                if theirs is not None:
+                    theirs(context, *args)
+            finally:
+                ours(context, *args)
+
+    hook.handoff_hook = True
+    hook.theirs = theirs
+    hook.__name__ = name
+    hook.__doc__ = f"Handoff's {name} around the suite's own (see handoff.adapter.hooks)."
+    return hook
+
+
+def _wrap_late_definitions(namespace: MutableMapping[str, Any], ours: dict) -> None:
+    """Hooks that environment.py defined after install() replaced ours: run both."""
+    for name, function in ours.items():
+        current = namespace.get(name)
+        if current is not None and not getattr(current, "handoff_hook", False):
+            namespace[name] = _combined(name, function, current, namespace, ours)
+
+
+# The hooks themselves; each may also be called directly from a suite's own hook.
+
+
+def before_all(context, world: type[World] = World) -> None:
+    settings = load_settings(context.config.userdata, project_dir=project_dir(context.config))
+    run_setup_once(settings)  # in a parallel run the parent did it already, and this does nothing
+    run = TestRun(settings)
+    atexit.register(run.close)  # a crash or Ctrl-C outside behave's hooks still cleans up
+    try:
+        run.open()
+    except BaseException as error:
+        results_dir = allure_results_dir(context.config)
+        if results_dir is not None and isinstance(error, Exception):
+            write_environment_failure(results_dir, error, run.masker)  # else the report would be empty
+        run.close()
+        raise
+    if allure_results_dir(context.config) is not None:
+        attachments: ReportAttachments | NoAttachments = ReportAttachments(
+            run.masker, ServiceLogs(run.reports_dir / "service-logs")
+        )
+        run.http.listeners.append(attachments.on_exchange)
+        run.databases.listeners.append(attachments.on_query)
+    else:  # no report: describing and masking each request would be wasted work
+        attachments = NoAttachments()
+    context.handoff = SuiteRun(
+        run=run,
+        world_class=world,
+        attachments=attachments,
+        checker=Checker(run.masker),
+        unique_data=UniqueData(run.run_id),
+        step_timer=StepTimer(float(settings.get("step.timeout"))),
+    )
+    print(f"handoff: environment {settings.env!r}, run {run.run_id}", file=sys.stderr)
+
+
+def before_scenario(context, scenario: Scenario) -> None:
+    suite = _suite(context)
+    # Unique per scenario (outline rows share a name), readable in the services' logs.
+    correlation_id = f"{suite.run.run_id}-{next(suite.scenario_numbers):04d}-{_slug(scenario.name)}"
+    suite.run.http.session.headers["X-Correlation-Id"] = correlation_id
+    clear_faults(suite.run)  # every scenario starts with its dependencies healthy
+    suite.attachments.begin_scenario(scenario.name, correlation_id)
+    context.world = suite.new_world()
+
+
+def before_step(context, step) -> None:
+    suite: SuiteRun | None = getattr(context, "handoff", None)
+    if suite is not None:
+        suite.attachments.begin_step(f"{step.keyword} {step.name}")
+        suite.step_timer.start(f"{step.keyword} {step.name}")
+
+
+def after_step(context, step) -> None:
+    suite: SuiteRun | None = getattr(context, "handoff", None)
+    if suite is not None:
+        suite.step_timer.stop()
+
+
+def after_scenario(context, scenario: Scenario) -> None:
+    suite: SuiteRun | None = getattr(context, "handoff", None)
+    if suite is not None:
+        failed = scenario.status.has_failed()
+        suite.attachments.end_scenario(failed, _failure(scenario) if failed else "")
+        suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
+
+
+def after_all(context) -> None:
+    suite: SuiteRun | None = getattr(context, "handoff", None)
+    if suite is None:
+        return
+    results_dir = allure_results_dir(context.config)
+    try:
+        if results_dir is not None:
+            write_report_metadata(results_dir, suite.run, os.environ)
+    finally:
+        suite.run.close()
+
+
+_OURS: dict[str, Callable] = {
+    "before_all": before_all,
+    "before_scenario": before_scenario,
+    "before_step": before_step,
+    "after_step": after_step,
+    "after_scenario": after_scenario,
+    "after_all": after_all,
+}
+
+
+def _suite(context) -> SuiteRun:
+    suite: SuiteRun | None = getattr(context, "handoff", None)
+    if suite is None:
+        raise RuntimeError(
+            "Handoff's before_all did not run, so there is no test run: environment.py defines before_all "
+            "after hooks.install(globals()). Move that line below the suite's own hooks, or call "
+            "hooks.before_all(context) from the suite's before_all."
+        )
+    return suite
+
+
+def allure_results_dir(config) -> Path | None:
+    """Where allure-behave's formatter writes, if it is on (formats and outfiles pair in order)."""
+    for index, name in enumerate(config.format or []):
+        if "allure" in name.lower() and index < len(config.outputs):
+            return Path(config.outputs[index].name)
+    return None
+
+
+def _failure(scenario: Scenario) -> str:
+    """The step that failed and the first line of why."""
+    for step in scenario.all_steps:
+        if step.status.has_failed():
+            lines = (step.error_message or "").strip().splitlines() or [step.status.name]
+            reason = lines[-1:] if lines[0].startswith("Traceback") else lines[:12]
+            return "\n".join([f"{step.keyword} {step.name}", *(f"  {line}" for line in reason)])
+    return scenario.status.name
+
+
+def _slug(text: str) -> str:
+    """Letters, digits and dashes only: the shop accepts [A-Za-z0-9._:-]{1,128} as an id."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]

@@ -1,0 +1,28 @@
+"""Where the test project is: the folder in which behave found ``steps/`` or ``environment.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def project_dir(config) -> Path:
+    """behave's base folder for this configuration (found as behave finds it, if not yet)."""
+    if not getattr(config, "base_dir", None):
+        from behave.runner import Runner
+
+        runner = Runner(config)
+        with runner.path_manager:
+            runner.setup_paths()
+    return Path(config.base_dir)
+
+
+def file_folders(context) -> list[Path]:
+    """Where a file a step names is looked for: the feature's folder, then each folder above
+    it up to the project's (``schemas/order.json`` beside the feature or in ``features/``)."""
+    project = project_dir(context.config).resolve()
+    folder = Path(context.feature.filename).resolve().parent
+    folders = [folder]
+    while folder != project and project in folder.parents:
+        folder = folder.parent
+        folders.append(folder)
+    return folders

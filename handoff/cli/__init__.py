@@ -1,0 +1,1 @@
+"""The ``handoff`` command: ``handoff init``, ``handoff steps``, ``handoff report``, ..."""

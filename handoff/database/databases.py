@@ -1,0 +1,170 @@
+"""Named databases of the system under test, read through SQLAlchemy.
+
+Queries always use bound parameters. Each query is recorded (SQL, parameters, rows,
+duration) for the report and for failure messages. Databases declared with
+``create = true`` are throw-away PostgreSQL databases made at the start of the run
+and dropped at its end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.expression import Executable
+
+from handoff.config.settings import DatabaseConfig
+
+
+class DatabaseUnreachable(Exception):
+    """A database could not be connected to or queried."""
+
+
+@dataclass
+class Query:
+    """One query and what it returned."""
+
+    database: str
+    sql: str
+    params: Mapping[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    def summary(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"[{self.database}] {' '.join(self.sql.split())}  ({params}) -> {len(self.rows)} row(s)"
+
+
+QueryListener = Callable[[Query], None]
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def url_password(url: str) -> str | None:
+    try:
+        return make_url(sqlalchemy_url(url)).password
+    except ValueError:
+        return None
+
+
+def display_url(url: str) -> str:
+    return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
+
+
+class Databases:
+    """The run's named databases: engines made on first use, disposed at the end."""
+
+    def __init__(self, configs: Mapping[str, DatabaseConfig]) -> None:
+        self.configs = dict(configs)
+        self._engines: dict[str, Engine] = {}
+        self._columns: dict[tuple[str, str], dict[str, Any]] = {}
+        self.listeners: list[QueryListener] = []
+
+    def engine(self, name: str) -> Engine:
+        if name not in self._engines:
+            url = sqlalchemy_url(self.configs[name].url)
+            self._engines[name] = create_engine(url, pool_pre_ping=True)
+        return self._engines[name]
+
+    def query(self, name: str, sql: str | Executable, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query (SQL text with ``:named`` parameters, or a SQLAlchemy select)."""
+        return self.execute(name, sql, **params).rows
+
+    def execute(self, name: str, sql: str | Executable, **params: Any) -> Query:
+        """Run a read query and return its record: SQL, parameters, rows, duration."""
+        statement = text(sql) if isinstance(sql, str) else sql
+        if not isinstance(sql, str):
+            compiled = sql.compile(dialect=self.engine(name).dialect)
+            sql, params = str(compiled), {**compiled.params, **params}
+        record = Query(name, sql, params)
+        started = time.perf_counter()
+        try:
+            with self.engine(name).connect() as connection:
+                result = connection.execute(statement, params)
+                record.rows = [dict(row) for row in result.mappings()]
+        except SQLAlchemyError as error:
+            raise DatabaseUnreachable(
+                f"database {name!r} ({display_url(self.configs[name].url)}) failed "
+                f"{' '.join(sql.split())}: {error.__class__.__name__}: {_first_line(error)}"
+            ) from None
+        finally:
+            record.elapsed_ms = (time.perf_counter() - started) * 1000
+        for listener in self.listeners:
+            listener(record)
+        return record
+
+    def columns(self, name: str, table: str) -> dict[str, Any]:
+        """A table's columns and their SQLAlchemy types, read from the database itself."""
+        key = (name, table)
+        if key not in self._columns:
+            inspector = inspect(self.engine(name))
+            tables = inspector.get_table_names()
+            if table not in tables:
+                raise LookupError(
+                    f"database {name!r} has no table {table!r} (tables: {', '.join(sorted(tables)) or 'none'})"
+                )
+            self._columns[key] = {column["name"]: column["type"] for column in inspector.get_columns(table)}
+        return self._columns[key]
+
+    def check_reachable(self, name: str) -> None:
+        try:
+            with self.engine(name).connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            raise DatabaseUnreachable(
+                f"database {name!r} is unreachable at {display_url(self.configs[name].url)}: {_first_line(error)}"
+            ) from None
+
+    def create_throwaway_databases(self) -> None:
+        for config in self.configs.values():
+            if config.create:
+                _admin_execute(config.url, f'CREATE DATABASE "{_database_name(config.url)}"')
+
+    def drop_throwaway_databases(self) -> None:
+        self.dispose()
+        for config in self.configs.values():
+            if config.create:
+                name = _database_name(config.url)
+                _admin_execute(config.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+
+
+def _database_name(url: str) -> str:
+    name = make_url(sqlalchemy_url(url)).database or ""
+    if not name.replace("_", "").isalnum():
+        raise DatabaseUnreachable(f"throw-away database name {name!r} must be letters, digits and _")
+    return name
+
+
+def _admin_execute(url: str, statement: str) -> None:
+    """Run CREATE/DROP DATABASE through the server's maintenance database."""
+    admin_url = make_url(sqlalchemy_url(url)).set(database="postgres")
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    except SQLAlchemyError as error:
+        raise DatabaseUnreachable(
+            f"could not run {statement!r} on {admin_url.render_as_string(hide_password=True)}: {_first_line(error)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(error).__name__

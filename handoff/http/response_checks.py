@@ -1,0 +1,81 @@
+"""Checks of an HTTP response: status, values at JSON paths, whole payloads, schemas,
+headers and time. Each failure shows expected and actual and the exchange behind them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from handoff.http.client import Response
+from handoff.matching.checker import Checker
+from handoff.matching.json_payloads import describe_mismatches, find, load_schema, pretty, schema_errors
+from handoff.matching.patterns import EQUAL, MISSING, match
+
+
+def expect_status(check: Checker, response: Response, status: int) -> None:
+    check.equal("response status", status, response.status, response.exchange)
+
+
+def expect_value(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
+    actual = find(response.json(), path)
+    mismatches = match(actual, expected, mode, path=path)
+    if mismatches:
+        detail = "\n".join(str(m) for m in mismatches)
+        check.fail(f"response value at {path}", detail, response.exchange)
+
+
+def expect_pattern(check: Checker, response: Response, path: str, pattern: str) -> None:
+    actual = find(response.json(), path)
+    ok = isinstance(actual, str) and re.search(pattern, actual) is not None
+    check.that(
+        ok,
+        f"response value at {path}",
+        f"expected text matching /{pattern}/\nactual:   {pretty(actual)}",
+        response.exchange,
+    )
+
+
+def expect_payload(check: Checker, response: Response, expected: Any, mode: str = EQUAL, path: str = "$") -> None:
+    actual = response.json() if path == "$" else find(response.json(), path)
+    mismatches = match(actual, expected, mode, path=path)
+    if mismatches:
+        check.fail(f"response payload ({mode})", describe_mismatches(mismatches, expected, actual), response.exchange)
+
+
+def expect_schema(check: Checker, response: Response, schema_source: str, folders: Sequence[Path]) -> None:
+    errors = schema_errors(response.json(), load_schema(schema_source, folders))
+    if errors:
+        listed = "\n".join(f"  {error}" for error in errors[:20])
+        check.fail("response against its JSON schema", f"{len(errors)} violation(s):\n{listed}", response.exchange)
+
+
+def expect_header(check: Checker, response: Response, name: str, expected: str, how: str) -> None:
+    actual = response.headers.get(name)
+    if how == "is":
+        ok = actual == expected
+    elif how == "contains":
+        ok = actual is not None and expected in actual
+    else:
+        ok = actual is not None and re.search(expected, actual) is not None
+    check.that(
+        ok, f"response header {name}", f"expected it {how} {expected!r}\nactual:   {actual!r}", response.exchange
+    )
+
+
+def expect_time_under(check: Checker, response: Response, limit_ms: float) -> None:
+    elapsed = response.exchange.elapsed_ms
+    check.that(
+        elapsed < limit_ms,
+        "response time",
+        f"expected under {limit_ms:g} ms\nactual:   {elapsed:.1f} ms",
+        response.exchange,
+    )
+
+
+def value_at(check: Checker, response: Response, path: str) -> Any:
+    value = find(response.json(), path)
+    check.that(value is not MISSING, f"response value at {path}", "nothing is there", response.exchange)
+    return value

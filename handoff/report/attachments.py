@@ -1,0 +1,128 @@
+"""Attachments for the Allure report: each HTTP exchange, query and email lands on the
+step that caused it, secrets masked and large bodies capped. Each scenario also gets
+its timeline (handoff/report/timeline.py) and, when it fails, what every service logged
+while it ran (handoff/report/service_logs.py).
+
+Without the Allure formatter the calls cost almost nothing and attach nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+
+import allure
+from allure_commons.types import AttachmentType
+
+from handoff.database.databases import Query
+from handoff.email.mailbox import Email
+from handoff.http.client import Exchange, cap
+from handoff.matching.checker import format_table
+from handoff.report.masking import Masker
+from handoff.report.service_logs import ServiceLogs, parse_request_line
+from handoff.report.timeline import Timeline
+
+ATTACHMENT_LIMIT = 20_000
+TIMELINE_LIMIT = 200_000
+SERVICE_LOG_LIMIT = 20_000
+
+
+class ReportAttachments:
+    """Listens to the run's clients and attaches what they did."""
+
+    def __init__(self, masker: Masker, service_logs: ServiceLogs | None = None) -> None:
+        self.masker = masker
+        self.service_logs = service_logs
+        self.timeline: Timeline | None = None
+        self._log_marks: dict[Path, int] = {}
+
+    def begin_scenario(self, name: str, correlation_id: str) -> None:
+        self.timeline = Timeline(name, correlation_id)
+        self._log_marks = self.service_logs.mark() if self.service_logs else {}
+
+    def begin_step(self, name: str) -> None:
+        if self.timeline is not None:
+            self.timeline.begin_step(name)
+
+    def end_scenario(self, failed: bool, failure: str = "") -> None:
+        """Attach the scenario's timeline, and on failure the services' logs of its time."""
+        timeline, self.timeline = self.timeline, None
+        if timeline is None:
+            return
+        timeline.failure = failure
+        written = self.service_logs.lines_since(self._log_marks) if self.service_logs else {}
+        timeline.add_service_requests(
+            [request for lines in written.values() for line in lines if (request := parse_request_line(line))]
+        )
+        calls = sum(1 for e in timeline.events if e.kind in ("HTTP", "SVC"))
+        self._attach(timeline.render(), f"Timeline: {calls} HTTP request(s) across services", TIMELINE_LIMIT)
+        if failed:
+            for service, lines in sorted(written.items()):
+                self._attach(
+                    cap_tail("\n".join(lines) + "\n", SERVICE_LOG_LIMIT),
+                    f"Log of {service} while the scenario ran ({len(lines)} line(s))",
+                )
+
+    def on_exchange(self, exchange: Exchange) -> None:
+        outcome = exchange.status if exchange.status is not None else exchange.error
+        path = _path(exchange.url)
+        name = f"{exchange.method} {exchange.service} {path} -> {outcome}"
+        self._attach(exchange.describe(self.masker, ATTACHMENT_LIMIT), name, masked=True)
+        if self.timeline is not None:
+            what = f"{exchange.method} {path} -> {outcome}"
+            self.timeline.add("HTTP", f"test -> {exchange.service}", what, exchange.started_at, exchange.elapsed_ms)
+
+    def on_query(self, query: Query) -> None:
+        columns = list(query.rows[0]) if query.rows else []
+        rows = [[str(row[c]) for c in columns] for row in query.rows]
+        params = json.dumps(query.params, default=str, ensure_ascii=False)
+        body = (
+            f"database: {query.database}\n{query.sql.strip()}\nparameters: {params}\n"
+            f"{len(query.rows)} row(s) in {query.elapsed_ms:.1f} ms\n\n"
+            + (format_table(columns, rows) if columns else "(no rows)")
+        )
+        self._attach(body, f"SQL {query.database}: {len(query.rows)} row(s)")
+        if self.timeline is not None:
+            sql = " ".join(query.sql.split())
+            what = f"{sql if len(sql) <= 100 else sql[:99] + '…'} -> {len(query.rows)} row(s)"
+            self.timeline.add("SQL", query.database, what, time.time() - query.elapsed_ms / 1000, query.elapsed_ms)
+
+    def on_email(self, email: Email) -> None:
+        self._attach(email.as_text(), f"Email to {', '.join(email.recipients)}: {email.subject}")
+        if self.timeline is not None:
+            self.timeline.add("EMAIL", "mail", f"to {', '.join(email.recipients)}: {email.subject}", time.time())
+
+    def _attach(self, body: str, name: str, limit: int = ATTACHMENT_LIMIT, masked: bool = False) -> None:
+        # Outside a scenario allure-behave has no test to attach to, and raises KeyError.
+        with contextlib.suppress(KeyError):
+            allure.attach(
+                cap(body if masked else self.masker.mask(body), limit),
+                name=self.masker.mask(name),
+                attachment_type=AttachmentType.TEXT,
+            )
+
+
+class NoAttachments:
+    """Stands in for :class:`ReportAttachments` when the Allure formatter is off: costs nothing."""
+
+    def begin_scenario(self, name: str, correlation_id: str) -> None: ...
+
+    def begin_step(self, name: str) -> None: ...
+
+    def end_scenario(self, failed: bool, failure: str = "") -> None: ...
+
+    def on_email(self, email: Email) -> None: ...
+
+
+def cap_tail(text: str, limit: int) -> str:
+    """The end of a long text (a log's last lines matter most), with a note of its size."""
+    if len(text) <= limit:
+        return text
+    return f"… [cut: {len(text)} characters in all, last {limit} shown]\n{text[-limit:]}"
+
+
+def _path(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"

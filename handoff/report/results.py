@@ -1,0 +1,157 @@
+"""The Allure results folder between a run and its rendering: reruns and history.
+
+* After ``make rerun`` the folder holds every attempt of a rerun scenario (allure-behave
+  writes a new result each time; Allure shows the earlier ones as its retries). A
+  scenario whose last attempt passed after an earlier one failed is *flaky*: its last
+  result gets ``statusDetails.flaky = true``, which Allure 3 reads as the test's flaky
+  mark (and the "Flaky" category in handoff/report/categories.json collects them). The
+  "skipped" results a rerun writes for the scenarios it did not select are removed.
+* Before each rendering, history points written for these same results are dropped, so
+  rendering again (after a rerun, or as a single file) replaces this run's point in
+  ``reports/allure-history.jsonl`` instead of counting the run twice.
+
+Command line (used by the Makefile)::
+
+    python -m handoff.report.results before-render <results> <history.jsonl>
+    python -m handoff.report.results after-rerun <results> --behave-status <code>
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BAD = ("failed", "broken")
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_FLAKY = 3  # everything passed, but some scenarios only on a rerun
+
+
+@dataclass
+class Outcome:
+    passed: list[str] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)
+    failing: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.failing:
+            return EXIT_FAILED
+        return EXIT_FLAKY if self.flaky else EXIT_PASSED
+
+
+def read_results(results_dir: Path) -> list[tuple[Path, dict]]:
+    found = []
+    for path in sorted(results_dir.glob("*-result.json")):
+        try:
+            found.append((path, json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def attempts_by_scenario(results: list[tuple[Path, dict]]) -> dict[tuple, list[tuple[Path, dict]]]:
+    """Every attempt of each scenario (an outline row is its own scenario), oldest first."""
+    grouped: dict[tuple, list[tuple[Path, dict]]] = {}
+    for path, result in results:
+        params = tuple(sorted((p.get("name", ""), str(p.get("value", ""))) for p in result.get("parameters") or []))
+        key = (result.get("testCaseId") or result.get("historyId") or result.get("fullName"), params)
+        grouped.setdefault(key, []).append((path, result))
+    for attempts in grouped.values():
+        attempts.sort(key=lambda item: item[1].get("start") or 0)
+    return grouped
+
+
+def drop_unselected(results_dir: Path, attempts: list[tuple[Path, dict]]) -> list[tuple[Path, dict]]:
+    """Remove the "skipped" results a rerun writes for the scenarios it did not select."""
+    kept = attempts[:1]
+    for path, result in attempts[1:]:
+        if result.get("status") == "skipped":
+            for attachment in result.get("attachments") or []:
+                (results_dir / attachment.get("source", "")).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        else:
+            kept.append((path, result))
+    return kept
+
+
+def mark_flaky(results_dir: Path) -> Outcome:
+    """Mark scenarios that passed only on a rerun as flaky; say how each scenario ended."""
+    outcome = Outcome()
+    for all_attempts in attempts_by_scenario(read_results(results_dir)).values():
+        attempts = drop_unselected(results_dir, all_attempts)
+        path, last = attempts[-1]
+        name = last.get("fullName") or last.get("name", "?")
+        if last.get("status") in BAD:
+            outcome.failing.append(name)
+        elif last.get("status") == "passed" and any(r.get("status") in BAD for _, r in attempts[:-1]):
+            outcome.flaky.append(name)
+            details = last.setdefault("statusDetails", {})
+            if not details.get("flaky"):
+                details["flaky"] = True
+                details.setdefault(
+                    "message", f"Flaky: passed on attempt {len(attempts)} after failing {len(attempts) - 1} time(s)"
+                )
+                path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+        else:
+            outcome.passed.append(name)
+    return outcome
+
+
+def forget_history_of(results_dir: Path, history_path: Path) -> int:
+    """Drop history points written after these results began; returns how many."""
+    starts = [r.get("start") for _, r in read_results(results_dir) if r.get("start")]
+    if not starts or not history_path.is_file():
+        return 0
+    since = min(starts)
+    kept, dropped = [], 0
+    for line in history_path.read_text(encoding="utf-8").splitlines():
+        try:
+            timestamp = json.loads(line).get("timestamp", 0)
+        except ValueError:
+            timestamp = 0
+        if timestamp >= since:
+            dropped += 1
+        else:
+            kept.append(line)
+    if dropped:
+        history_path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    return dropped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handoff.report.results")
+    commands = parser.add_subparsers(dest="command", required=True)
+    before = commands.add_parser("before-render")
+    before.add_argument("results", type=Path)
+    before.add_argument("history", type=Path)
+    after = commands.add_parser("after-rerun")
+    after.add_argument("results", type=Path)
+    after.add_argument("--behave-status", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    if args.command == "before-render":
+        forget_history_of(args.results, args.history)
+        return 0
+    outcome = mark_flaky(args.results)
+    for name in outcome.flaky:
+        print(f"rerun: FLAKY (failed, then passed on a rerun): {name}")
+    for name in outcome.failing:
+        print(f"rerun: STILL FAILING: {name}")
+    if args.behave_status not in (0, 1):  # a usage or configuration error: behave's code says it best
+        return args.behave_status
+    code = outcome.exit_code
+    summary = {
+        EXIT_PASSED: "every scenario passed",
+        EXIT_FAILED: f"{len(outcome.failing)} scenario(s) still failing",
+        EXIT_FLAKY: f"every scenario passed, {len(outcome.flaky)} only on a rerun (flaky); exit code {EXIT_FLAKY}",
+    }[code]
+    print(f"rerun: {summary}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Services that the run starts itself as local processes.
+
+Each declared ``command`` runs as a child process on free loopback ports, its output
+in ``<logs>/<service>.log``. The run waits for every health endpoint, and stops every
+process at the end, also after a failure or Ctrl-C (see :meth:`LocalProcesses.stop`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from handoff.config.settings import ServiceConfig
+from handoff.run.ports import PortReservations
+
+
+class ServiceStartError(Exception):
+    """A service the run starts did not become ready."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningProcess:
+    service: ServiceConfig
+    process: subprocess.Popen
+    log_path: Path
+    health_url: str
+
+
+class LocalProcesses:
+    """Starts declared services as processes and stops them again."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.running: list[RunningProcess] = []
+
+    def start(
+        self,
+        services: list[ServiceConfig],
+        urls: Mapping[str, str],
+        render: Callable[[ServiceConfig, str], str],
+        timeout: float,
+        ports: PortReservations | None = None,
+    ) -> None:
+        """Start every service at once, then wait until each one answers its health check.
+
+        ``ports`` holds each service's ports until it starts; a service that names
+        ``{fds.<port>}`` gets the listening socket itself.
+        """
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for service in services:
+            command = [render(service, part) for part in service.command]
+            env = {**os.environ, **{k: render(service, v) for k, v in service.env.items()}}
+            env.setdefault("PYTHONUNBUFFERED", "1")
+            handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
+            if ports:
+                for port_name in set(service.ports) - set(handed):
+                    ports.release_one(service.name, port_name)  # it binds this one itself, now
+            log_path = self.log_dir / f"{service.name}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    command,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    pass_fds=tuple(handed.values()),
+                    start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
+                )
+            if ports:
+                ports.release(service.name)  # the service has its own copy of what it was handed
+            self.running.append(RunningProcess(service, process, log_path, urls[service.name] + service.health))
+        deadline = time.monotonic() + timeout
+        for running in self.running:
+            self._wait_until_ready(running, deadline, timeout)
+
+    def _wait_until_ready(self, running: RunningProcess, deadline: float, timeout: float) -> None:
+        last_probe = "no probe yet"
+        with requests.Session() as probe:
+            probe.trust_env = False
+            while time.monotonic() < deadline:
+                code = running.process.poll()
+                if code is not None:
+                    raise ServiceStartError(
+                        f"service {running.service.name!r} exited with code {code} while starting "
+                        f"({' '.join(running.service.command)}).\n"
+                        f"Last lines of {running.log_path}:\n{tail(running.log_path)}"
+                    )
+                try:
+                    answer = probe.get(running.health_url, timeout=1.0)
+                    if answer.status_code == 200:
+                        return
+                    last_probe = f"HTTP {answer.status_code}"
+                except requests.RequestException as error:
+                    last_probe = type(error).__name__
+                time.sleep(0.05)
+        raise ServiceStartError(
+            f"service {running.service.name!r} was not ready within {timeout:g} s "
+            f"(run.start_timeout); last probe of {running.health_url}: {last_probe}.\n"
+            f"Last lines of {running.log_path}:\n{tail(running.log_path)}"
+        )
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Ask every process to stop, then kill what is still there after the grace time."""
+        for running in self.running:
+            _signal_group(running.process, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for running in self.running:
+            try:
+                running.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(running.process, signal.SIGKILL)
+                running.process.wait()
+        self.running.clear()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        content = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    return "\n".join("    " + line for line in content[-lines:]) or "    (empty)"
+
+
+PYTHON = sys.executable

@@ -1,0 +1,214 @@
+"""One test run: the system under test made reachable, and the clients that talk to it.
+
+:meth:`TestRun.open` does, in order: read secrets, pick ports, create throw-away
+databases, start the services the environment declares (in containers, then as processes), and check
+that every service and database answers (failing fast with one message naming it).
+:meth:`TestRun.close` undoes all of it, whatever happened in between.
+
+Strings in service commands, service environments and database URLs may use run
+placeholders: ``{run_id}``, ``{run_dir}``, ``{python}``, ``{port}``, ``{ports.<name>}``,
+``{services.<name>.url}``, ``{services.<name>.ports.<name>}``, ``{fds.<port>}`` (the
+listening socket itself, for a service that can take one: see handoff/run/ports.py),
+``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
+``{proxies.<name>.port}`` (fault-injecting proxies, handoff/faults/proxies.py).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import requests
+
+from handoff.config.settings import ConfigError, DatabaseConfig, ServiceConfig, Settings
+from handoff.database.databases import Databases, url_password
+from handoff.faults.proxies import FaultProxies, proxy_configs
+from handoff.http.client import HttpClient, ServiceClient, tls_failure_message
+from handoff.report.masking import Masker
+from handoff.run.ports import PortReservations
+from handoff.run.processes import PYTHON, LocalProcesses
+
+
+class EnvironmentNotReady(Exception):
+    """The system under test cannot be used: say which part, where, and why."""
+
+
+@dataclass
+class TestRun:
+    settings: Settings
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+    masker: Masker = field(default_factory=Masker)
+    secrets: dict[str, str] = field(default_factory=dict)
+    service_urls: dict[str, str] = field(default_factory=dict)
+    service_ports: dict[str, dict[str, int]] = field(default_factory=dict)
+    run_dir: Path | None = None
+    processes: LocalProcesses | None = None
+    containers: Any = None  # a handoff.containers.ContainerStack when services run in containers
+    databases: Databases | None = None
+    http: HttpClient | None = None
+    proxy_ports: dict[str, int] = field(default_factory=dict)  # wished-for ports (a kept stack's)
+    ports: PortReservations = field(default_factory=PortReservations)  # held until their service starts
+    proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
+    extensions: dict[str, Any] = field(default_factory=dict)  # run-wide helpers of step libraries
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def reports_dir(self) -> Path:
+        return Path(self.settings.get("run.reports_dir"))
+
+    def open(self) -> TestRun:
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"handoff-{self.run_id}-"))
+        self._read_secrets()
+        self._assign_addresses()
+        self.containers = self._container_stack()
+        self.proxies = FaultProxies(proxy_configs(self.settings)).start(self)  # before the services that use them
+        self.databases = Databases(self._rendered_databases())
+        for config in self.databases.configs.values():
+            self.masker.add(url_password(config.url))
+        self.http = HttpClient(
+            timeout=float(self.settings.get("http.timeout")),
+            connect_timeout=float(self.settings.get("http.connect_timeout")),
+            verify=self.settings.get("http.ca_bundle") or bool(self.settings.get("http.verify_tls")),
+        )
+        if self.containers is not None:  # first: their databases and dependencies serve the rest
+            for service in self.settings.services.values():
+                if service.in_container:
+                    self.ports.release(service.name)  # the container binds them itself
+            self.containers.start(self)
+        self.databases.create_throwaway_databases()
+        started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
+        if started:
+            self.processes = LocalProcesses(self.reports_dir / "service-logs")
+            self.processes.start(
+                started,
+                self.service_urls,
+                self.render,
+                timeout=float(self.settings.get("run.start_timeout")),
+                ports=self.ports,
+            )
+        self.check_environment()
+        return self
+
+    def close(self) -> None:
+        """Stop what the run started and drop what it created; safe to call twice."""
+        self.ports.release_all()
+        if self.processes is not None:
+            self.processes.stop()
+            self.processes = None
+        if self.proxies is not None:
+            self.proxies.close()
+            self.proxies = None
+        if self.http is not None:
+            self.http.close()
+        if self.databases is not None:
+            try:
+                self.databases.drop_throwaway_databases()
+            finally:
+                self.databases = None
+        if self.containers is not None:
+            self.containers.close()
+            self.containers = None
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            self.run_dir = None
+
+    def client(self, service: str) -> ServiceClient:
+        self.settings.service(service)  # a clear error for an unknown name
+        return ServiceClient(self.http, service, self.service_urls[service])
+
+    def check_environment(self) -> None:
+        """Fail fast, with one message, when a service or database does not answer."""
+        with requests.Session() as probe:
+            probe.trust_env = False
+            probe.verify = self.http.session.verify  # the same TLS trust as the run's requests
+            for name, service in self.settings.services.items():
+                if not service.health:  # not an HTTP service (a database server, say)
+                    continue
+                url = self.service_urls[name] + service.health
+                try:
+                    answer = probe.get(url, timeout=float(self.settings.get("http.connect_timeout")) + 1)
+                except requests.exceptions.SSLError as error:
+                    raise EnvironmentNotReady(tls_failure_message(name, url, error)) from None
+                except requests.RequestException as error:
+                    raise EnvironmentNotReady(
+                        f"service {name!r} is unreachable at {url} ({type(error).__name__}). "
+                        f"Is it running? Its address is services.{name}.url in "
+                        f"config/{self.settings.env}.toml."
+                    ) from None
+                if answer.status_code >= 400:
+                    raise EnvironmentNotReady(
+                        f"service {name!r} answered its health check {url} with HTTP {answer.status_code}"
+                    )
+        for name in self.databases.configs:
+            try:
+                self.databases.check_reachable(name)
+            except Exception as error:
+                raise EnvironmentNotReady(str(error)) from None
+
+    def render(self, service: ServiceConfig | None, template: str) -> str:
+        """Fill run placeholders into a command part, an environment value or a URL."""
+        values: dict[str, Any] = {
+            "run_id": self.run_id,
+            "run_dir": str(self.run_dir),
+            "python": PYTHON,
+            "secrets": SimpleNamespace(**self.secrets),
+            "proxies": self.proxies.placeholders() if self.proxies else SimpleNamespace(),
+            "services": SimpleNamespace(
+                **{
+                    name: SimpleNamespace(url=url, ports=SimpleNamespace(**self.service_ports.get(name, {})))
+                    for name, url in self.service_urls.items()
+                }
+            ),
+        }
+        if service is not None:  # database URLs may not refer to each other, services may
+            values["databases"] = SimpleNamespace(
+                **{name: SimpleNamespace(url=db.url) for name, db in self.databases.configs.items()}
+            )
+            ports = self.service_ports.get(service.name, {})
+            values["ports"] = SimpleNamespace(**ports)
+            values["port"] = ports.get("http", "")
+            values["fds"] = SimpleNamespace(**self.ports.fds(service.name, [template]))
+        try:
+            return template.format(**values)
+        except (AttributeError, KeyError, IndexError, ValueError) as error:
+            where = f"service {service.name!r}" if service else "a database URL"
+            raise ConfigError(f"{where} uses an unknown placeholder in {template!r}: {error}") from None
+
+    def _container_stack(self) -> Any:
+        """The stack for services declared with ``image`` or ``build``; None when there are none."""
+        if not any(service.in_container for service in self.settings.services.values()):
+            return None
+        from handoff.containers import ContainerStack  # imports the Docker SDK only when it is used
+
+        stack = ContainerStack.for_run(self)
+        stack.adopt_kept(self)  # -D keep_services=true: the kept stack's ports and made-up secrets
+        return stack
+
+    def _rendered_databases(self) -> dict[str, DatabaseConfig]:
+        return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}
+
+    def _read_secrets(self) -> None:
+        for name, variable in self.settings.secret_variables().items():
+            value = os.environ.get(variable)
+            if not value:
+                if not self.settings.start_services:
+                    raise ConfigError(f"secret {name!r} is read from environment variable {variable}, which is not set")
+                value = secrets.token_urlsafe(24)  # the run starts the services: it picks one
+            self.secrets[name] = value
+            self.masker.add(value)
+
+    def _assign_addresses(self) -> None:
+        for name, service in self.settings.services.items():
+            if service.started_by_us:
+                ports = {port_name: self.ports.reserve(name, port_name) for port_name in service.ports}
+                self.service_ports[name] = ports
+                self.service_urls[name] = f"http://127.0.0.1:{ports[service.ports[0]]}"
+            else:
+                self.service_urls[name] = service.url

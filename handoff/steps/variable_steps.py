@@ -1,0 +1,33 @@
+"""Scenario variables: values saved under a name and used later as {name}.
+
+Values are also saved by the response, database and email steps. Built in: {uuid},
+{unique_id}, {unique_email}, {now}, {today} (with offsets: {now+5m}, {today-1d}) and
+{secrets.<name>}. Implemented by handoff/variables/scenario_variables.py.
+"""
+
+from behave import step, then
+
+from handoff.matching.json_payloads import parse_expected
+from handoff.variables import checks as variable_checks
+
+
+@step('the variable "{name}" is "{value}"')
+def step_set_text(context, name, value):
+    """Example: Given the variable "email" is "{unique_email}" """
+    context.world.variables.save(name, context.world.variables.render_value(value))
+
+
+@step('the variable "{name}" is {value}')
+def step_set_json(context, name, value):
+    """A JSON value or number. Example: Given the variable "quantity" is 3"""
+    context.world.variables.save(name, parse_expected(context.world.render(value)))
+
+
+@then('the saved value "{name}" is "{expected}"')
+def step_saved_value_is(context, name, expected):
+    """Compares a saved value with text or a marker.
+
+    Example: Then the saved value "order_link" is "http://shop.example.test/orders/{order_id}"
+    """
+    world = context.world
+    variable_checks.expect_saved_value(world, name, world.render(expected))
