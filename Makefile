@@ -37,7 +37,8 @@ run: $(BIN)/.installed $(ALLURE)
 # make itself exits 2 on either failure and shows the number in its "Error N" line.
 rerun: $(BIN)/.installed $(ALLURE)
 	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
-	cp $(RERUN_FILE) reports/rerun-input.txt
+	@# behave reads the paths in an @file relative to that file's folder: hand it absolute ones
+	sed -e '/^#/d' -e 's|^\([^/]\)|$(CURDIR)/\1|' $(RERUN_FILE) > reports/rerun-input.txt
 	status=0; $(BIN)/behave -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) @reports/rerun-input.txt || status=$$?; \
 	outcome=0; $(BIN)/python -m handoff.report.results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
 	$(MAKE) --no-print-directory report; \

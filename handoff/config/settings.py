@@ -149,21 +149,30 @@ def load_settings(
 ) -> Settings:
     """Build the run's settings from defaults, the environment's file, variables and -D.
 
-    ``project_dir`` is the test project (behave's base folder: where ``steps/`` or
-    ``environment.py`` is; the working folder if not given). The environments' files live
-    in its ``config/``, or in the folder that ``-D config_dir=`` or ``HANDOFF_CONFIG_DIR``
-    names (a team keeping its environments beside its features).
+    The environments' files live in the folder that ``-D config_dir=`` or
+    ``HANDOFF_CONFIG_DIR`` names, or else in the nearest ``config/`` folder at or above
+    ``project_dir`` (behave's base folder, where ``steps/`` or ``environment.py`` is; the
+    working folder if not given) that holds the environment's file, as git and ruff find
+    theirs. A project without any runs on the defaults. Relative paths in the files are
+    relative to the folder that holds ``config/``.
     """
     userdata = {SHORT_KEYS.get(key, key): value for key, value in (userdata or {}).items()}
     environ = os.environ if environ is None else environ
-    env = userdata.pop("env", None) or environ.get(ENV_PREFIX + "ENV") or DEFAULT_ENV
+    chosen = userdata.pop("env", None) or environ.get(ENV_PREFIX + "ENV")
+    env = chosen or DEFAULT_ENV
     chosen_dir = userdata.pop("config_dir", None) or environ.get(ENV_PREFIX + "CONFIG_DIR")
     project_dir = Path(project_dir or Path.cwd()).resolve()
-    config_dir = Path(chosen_dir) if chosen_dir else (config_dir or project_dir / "config")
+    if chosen_dir or config_dir:
+        config_dir = Path(chosen_dir or config_dir).resolve()
+    else:
+        config_dir = _nearest_config_dir(project_dir, env)
+        project_dir = config_dir.parent
 
     values = copy.deepcopy(DEFAULTS)
     sources: dict[str, str] = {}
-    _merge(values, _read_env_file(env, config_dir, environ), sources, f"config/{env}.toml")
+    if chosen or config_dir.is_dir():
+        _merge(values, _read_env_file(env, config_dir, environ), sources, f"config/{env}.toml")
+    # else: a project without config/ (steps that need no services) runs on the defaults
     _apply_overrides(values, sources, _variables_as_overrides(environ), "environment variable")
     _apply_overrides(values, sources, userdata, "-D")
     return Settings(
@@ -174,6 +183,14 @@ def load_settings(
         databases=MappingProxyType(_databases(values, env)),
         project_dir=project_dir,
     )
+
+
+def _nearest_config_dir(start: Path, env: str) -> Path:
+    """``config/`` at or above ``start`` that holds ``<env>.toml``; ``start/config`` if none does."""
+    for folder in (start, *start.parents):
+        if (folder / "config" / f"{env}.toml").is_file():
+            return folder / "config"
+    return start / "config"
 
 
 def _read_env_file(env: str, config_dir: Path, environ: Mapping[str, str]) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""``make run`` then ``make rerun``, typed exactly as the README writes them, in a copy of the checkout.
+
+The copy shares this checkout's virtual environment and report renderer (linked, with
+their install stamps kept), so make installs nothing and the commands run as a user's do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.suite.behave_run import ROOT
+
+FLAKY = "tests/report/features/flaky.feature"
+
+
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    copy = tmp_path / "checkout"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
+    for name in tracked.stdout.splitlines():
+        source = ROOT / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)  # keeps times: make sees the venv's stamps as current
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    renderer = ROOT / "tools" / "allure" / "node_modules"
+    if renderer.is_dir():
+        (copy / "tools" / "allure" / "node_modules").symlink_to(renderer)
+    return copy
+
+
+def make(checkout: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", *args],
+        cwd=checkout,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_make_rerun_reruns_what_make_run_failed_and_ends_flaky(checkout, tmp_path):
+    env = {"HANDOFF_FLAKY_MARKER": str(tmp_path / "marker")}
+    first = make(checkout, "run", f"ARGS={FLAKY}", env=env)
+    assert first.returncode == 2, first.stdout + first.stderr  # make's own status for a failed recipe
+    assert "Error 1" in first.stderr
+    rerun_file = (checkout / "reports" / "rerun.txt").read_text()
+    assert "flaky.feature:3" in rerun_file
+
+    rerun = make(checkout, "rerun", env=env)
+    output = rerun.stdout + rerun.stderr
+    assert "FileNotFoundError" not in output and "STILL FAILING" not in output, output
+    assert "rerun: FLAKY (failed, then passed on a rerun): Flaky: Passes on the second attempt" in rerun.stdout, output
+    assert rerun.returncode == 2 and "Error 3" in rerun.stderr, output  # 3: passed, but only on a rerun
+    results = [json.loads(p.read_text()) for p in (checkout / "reports" / "allure-results").glob("*-result.json")]
+    attempts = sorted(r["status"] for r in results if r["name"] == "Passes on the second attempt")
+    assert attempts == ["failed", "passed"]
+    assert (checkout / "reports" / "allure-report" / "index.html").is_file()
