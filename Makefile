@@ -29,6 +29,7 @@ BENCH_ARGS ?=
 run: $(BIN)/.installed $(ALLURE)
 	rm -rf $(RESULTS) $(RERUN_FILE)
 	status=0; $(BEHAVE) -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) || status=$$?; \
+	$(BIN)/python -m handoff.report.results after-run $(RESULTS) --behave-status $$status; \
 	$(MAKE) --no-print-directory report; \
 	exit $$status
 

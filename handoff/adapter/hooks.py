@@ -39,6 +39,7 @@ from handoff.faults.proxies import clear_faults
 from handoff.matching.checker import Checker
 from handoff.parallel.runner import run_setup_once
 from handoff.report.attachments import NoAttachments, ReportAttachments
+from handoff.report.masking import Masker
 from handoff.report.metadata import write_environment_failure, write_report_metadata
 from handoff.report.service_logs import ServiceLogs
 from handoff.run.step_timeout import StepTimer
@@ -122,17 +123,19 @@ def _wrap_late_definitions(namespace: MutableMapping[str, Any], ours: dict) -> N
 
 
 def before_all(context, world: type[World] = World) -> None:
-    settings = load_settings(context.config.userdata, project_dir=project_dir(context.config))
-    run_setup_once(settings)  # in a parallel run the parent did it already, and this does nothing
-    run = TestRun(settings)
-    atexit.register(run.close)  # a crash or Ctrl-C outside behave's hooks still cleans up
+    run: TestRun | None = None
     try:
+        settings = load_settings(context.config.userdata, project_dir=project_dir(context.config))
+        run_setup_once(settings)  # in a parallel run the parent did it already, and this does nothing
+        run = TestRun(settings)
+        atexit.register(run.close)  # a crash or Ctrl-C outside behave's hooks still cleans up
         run.open()
     except BaseException as error:
         results_dir = allure_results_dir(context.config)
-        if results_dir is not None and isinstance(error, Exception):
-            write_environment_failure(results_dir, error, run.masker)  # else the report would be empty
-        run.close()
+        if results_dir is not None and isinstance(error, Exception):  # else the report would be empty
+            write_environment_failure(results_dir, error, run.masker if run else Masker())
+        if run is not None:
+            run.close()
         raise
     if allure_results_dir(context.config) is not None:
         attachments: ReportAttachments | NoAttachments = ReportAttachments(

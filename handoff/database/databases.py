@@ -61,6 +61,10 @@ def display_url(url: str) -> str:
     return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
 
 
+class UnknownDatabase(LookupError):
+    """A step names a database the environment does not declare."""
+
+
 class Databases:
     """The run's named databases: engines made on first use, disposed at the end."""
 
@@ -70,9 +74,19 @@ class Databases:
         self._columns: dict[tuple[str, str], dict[str, Any]] = {}
         self.listeners: list[QueryListener] = []
 
+    def config(self, name: str) -> DatabaseConfig:
+        try:
+            return self.configs[name]
+        except KeyError:
+            known = ", ".join(sorted(self.configs)) or "none"
+            raise UnknownDatabase(
+                f"unknown database {name!r} (this environment declares: {known}); "
+                f'add [databases.{name}] url = "..." to the environment\'s file'
+            ) from None
+
     def engine(self, name: str) -> Engine:
         if name not in self._engines:
-            url = sqlalchemy_url(self.configs[name].url)
+            url = sqlalchemy_url(self.config(name).url)
             self._engines[name] = create_engine(url, pool_pre_ping=True)
         return self._engines[name]
 
@@ -94,7 +108,7 @@ class Databases:
                 record.rows = [dict(row) for row in result.mappings()]
         except SQLAlchemyError as error:
             raise DatabaseUnreachable(
-                f"database {name!r} ({display_url(self.configs[name].url)}) failed "
+                f"database {name!r} ({display_url(self.config(name).url)}) failed "
                 f"{' '.join(sql.split())}: {error.__class__.__name__}: {_first_line(error)}"
             ) from None
         finally:
@@ -122,7 +136,7 @@ class Databases:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError as error:
             raise DatabaseUnreachable(
-                f"database {name!r} is unreachable at {display_url(self.configs[name].url)}: {_first_line(error)}"
+                f"database {name!r} is unreachable at {display_url(self.config(name).url)}: {_first_line(error)}"
             ) from None
 
     def create_throwaway_databases(self) -> None:

@@ -119,11 +119,19 @@ def write_report_metadata(results_dir: Path, run, environ: Mapping[str, str]) ->
 
 def write_environment_failure(results_dir: Path, error: BaseException, masker) -> Path:
     """A result for a run that stopped before its first scenario (allure-behave writes none)."""
+    kind = type(error)
+    return write_run_failure(
+        results_dir,
+        "The test environment is ready",
+        masker.mask(f"{kind.__module__}.{kind.__qualname__}: {error}"),
+        masker.mask("".join(traceback.format_exception(error))),
+    )
+
+
+def write_run_failure(results_dir: Path, name: str, message: str, trace: str = "") -> Path:
+    """A broken result that says why a run did not run its scenarios, so no report shows it as passed."""
     results_dir.mkdir(parents=True, exist_ok=True)
     now = int(time.time() * 1000)
-    kind = type(error)
-    message = masker.mask(f"{kind.__module__}.{kind.__qualname__}: {error}")
-    name = "The test environment is ready"
     result = {
         "uuid": str(uuid.uuid4()),
         "historyId": "handoff-environment-check",
@@ -131,10 +139,7 @@ def write_environment_failure(results_dir: Path, error: BaseException, masker) -
         "fullName": f"Run: {name}",
         "name": name,
         "status": "broken",
-        "statusDetails": {
-            "message": message + "\n",
-            "trace": masker.mask("".join(traceback.format_exception(error))),
-        },
+        "statusDetails": {"message": message + "\n", "trace": trace},
         "stage": "finished",
         "start": now,
         "stop": now,

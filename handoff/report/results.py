@@ -10,8 +10,15 @@
   rendering again (after a rerun, or as a single file) replaces this run's point in
   ``reports/allure-history.jsonl`` instead of counting the run twice.
 
+* A run that ran no scenario, or failed before its first one, leaves no results of
+  allure-behave's: a report of them would say "0 tests, passed". ``after-run`` (behave
+  failed) and ``before-render`` (nothing at all to show) write a broken result instead,
+  saying why: the malformed feature file and line, behave's status, or that nothing was
+  selected.
+
 Command line (used by the Makefile)::
 
+    python -m handoff.report.results after-run <results> --behave-status <code> [--features DIR]
     python -m handoff.report.results before-render <results> <history.jsonl>
     python -m handoff.report.results after-rerun <results> --behave-status <code>
 """
@@ -23,6 +30,8 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from handoff.report.metadata import write_run_failure
 
 BAD = ("failed", "broken")
 EXIT_PASSED = 0
@@ -122,18 +131,76 @@ def forget_history_of(results_dir: Path, history_path: Path) -> int:
     return dropped
 
 
+def has_results(results_dir: Path) -> bool:
+    return any(results_dir.glob("*-result.json")) if results_dir.is_dir() else False
+
+
+def explain_a_run_without_results(results_dir: Path, behave_status: int, features: Path) -> Path | None:
+    """After behave: a failed run that left no scenario results gets one broken result saying why."""
+    if behave_status == 0 or has_results(results_dir):
+        return None
+    problem = first_malformed_feature(features)
+    if problem:
+        message = f"the run stopped before its first scenario: a feature file does not parse: {problem}"
+    else:
+        message = (
+            f"the run stopped before its first scenario: behave ended with status {behave_status} "
+            "(a configuration or command-line error; its console output says which)"
+        )
+    return write_run_failure(results_dir, "The run started its scenarios", message)
+
+
+def explain_an_empty_run(results_dir: Path) -> Path | None:
+    """Before rendering: a results folder with no result in it would render as a green, empty report."""
+    if has_results(results_dir):
+        return None
+    return write_run_failure(
+        results_dir,
+        "The run started its scenarios",
+        "no scenario ran, so there is nothing to report: the tags, names or paths selected none, "
+        "or the run never started (see its console output)",
+    )
+
+
+def first_malformed_feature(features: Path) -> str | None:
+    """``path:line: reason`` of the first feature file under ``features`` that does not parse."""
+    from behave.parser import ParserError, parse_file
+
+    for path in sorted(features.rglob("*.feature")) if features.is_dir() else []:
+        try:
+            parse_file(str(path))
+        except ParserError as error:
+            line = f":{error.line}" if getattr(error, "line", None) else ""
+            reason = str(error).strip().splitlines()[0]
+            return f"{path}{line}: {reason}"
+        except (OSError, UnicodeDecodeError) as error:
+            return f"{path}: {error}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handoff.report.results")
     commands = parser.add_subparsers(dest="command", required=True)
     before = commands.add_parser("before-render")
     before.add_argument("results", type=Path)
     before.add_argument("history", type=Path)
+    run = commands.add_parser("after-run")
+    run.add_argument("results", type=Path)
+    run.add_argument("--behave-status", type=int, required=True)
+    run.add_argument("--features", type=Path, default=Path("features"))
     after = commands.add_parser("after-rerun")
     after.add_argument("results", type=Path)
     after.add_argument("--behave-status", type=int, default=0)
     args = parser.parse_args(argv)
 
+    if args.command == "after-run":
+        explained = explain_a_run_without_results(args.results, args.behave_status, args.features)
+        if explained:
+            print(f"handoff: the run left no scenario results; {args.results} now holds one broken result saying why")
+        return 0
     if args.command == "before-render":
+        if explain_an_empty_run(args.results):
+            print(f"handoff: no scenario ran; the report shows one broken result saying so ({args.results})")
         forget_history_of(args.results, args.history)
         return 0
     outcome = mark_flaky(args.results)

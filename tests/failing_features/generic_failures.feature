@@ -37,3 +37,8 @@ Feature: Deliberate failures of the generic vocabulary
   Scenario: Waiting gives up and says how long it tried
     When I send a GET request to catalog "/products/999999999"
     Then the response status is 200 within 0.5 seconds
+
+  Scenario: A database nobody configured
+    Then the billing database has a row in "invoices" with
+      | id |
+      | 1  |

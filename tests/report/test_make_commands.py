@@ -63,3 +63,41 @@ def test_make_rerun_reruns_what_make_run_failed_and_ends_flaky(checkout, tmp_pat
     attempts = sorted(r["status"] for r in results if r["name"] == "Passes on the second attempt")
     assert attempts == ["failed", "passed"]
     assert (checkout / "reports" / "allure-report" / "index.html").is_file()
+
+
+def rendered_results(checkout: Path) -> list[dict]:
+    folder = checkout / "reports" / "allure-report" / "data" / "test-results"
+    return [json.loads(path.read_text()) for path in folder.glob("*.json")]
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        ("-D env=nosuchenv", "unknown environment 'nosuchenv'"),
+        ("-D http.timeout=abc", "http.timeout='abc': expected a number"),
+    ],
+)
+def test_make_run_with_a_configuration_error_renders_a_broken_report_saying_why(checkout, args, why):
+    completed = make(checkout, "run", f"ARGS={args}", env={})
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    results = rendered_results(checkout)
+    assert [r["status"] for r in results] == ["broken"]
+    assert why in results[0]["error"]["message"]
+
+
+def test_make_run_with_a_malformed_feature_renders_a_broken_report_naming_the_file(checkout):
+    broken = checkout / "features" / "cart" / "half_written.feature"
+    broken.write_text("Feature: Half written\n  Scenario: a doc string left open\n    Given x\n      Then\n  Oops:\n")
+    completed = make(checkout, "run", env={})
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    results = rendered_results(checkout)
+    assert [r["status"] for r in results] == ["broken"], results
+    message = results[0]["error"]["message"]
+    assert "does not parse" in message and "half_written.feature" in message, message
+
+
+def test_make_run_that_selects_nothing_renders_no_green_report(checkout):
+    completed = make(checkout, "run", "ARGS=--tags=@no-such-tag", env={})
+    results = rendered_results(checkout)
+    assert [r["status"] for r in results] == ["broken"], completed.stdout
+    assert "no scenario ran" in results[0]["error"]["message"]

@@ -83,6 +83,9 @@ def test_bad_input_in_a_feature_is_explained(generic_failures):
         generic_failures.failure_message("A doc string that is not JSON")
     )
     assert "unknown service 'billing'" in generic_failures.failure_message("A service nobody configured")
+    assert "unknown database 'billing' (this environment declares: auth, cart, catalog" in (
+        generic_failures.failure_message("A database nobody configured")
+    )
     assert "no variable 'prodcut_id'" in generic_failures.failure_message("A variable nobody saved")
 
 
