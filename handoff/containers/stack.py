@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import json
 import os
-import signal
 import sys
 import threading
 import time
@@ -48,6 +47,7 @@ from handoff.containers.engine import (
 from handoff.containers.images import Images
 from handoff.containers.probes import Probe, probe_for
 from handoff.run.processes import ServiceStartError, tail
+from handoff.run.termination import uninterrupted
 
 if TYPE_CHECKING:
     from handoff.run.test_run import TestRun
@@ -107,7 +107,6 @@ class ContainerStack:
     client: Any = None
     running: list[ServiceContainer] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    _previous_handlers: dict[int, Any] = field(default_factory=dict)
 
     @classmethod
     def for_run(cls, run: TestRun) -> ContainerStack:
@@ -154,7 +153,6 @@ class ContainerStack:
 
     def start(self, run: TestRun) -> None:
         """Build or find every image, then start the services level by level, each level ready first."""
-        self._catch_termination()
         reaped = reap_leftovers(self.client)
         if reaped:
             print(f"handoff: removed leftovers of runs that ended without cleaning up: {', '.join(reaped)}",
@@ -288,26 +286,24 @@ class ContainerStack:
         """Remove what this run started (a kept stack stays); safe to call twice, not interrupted by Ctrl-C."""
         if self.client is None:
             return
-        blocked = _block_interrupts()
-        try:
-            if self.keep and self.running and self._all_running():
-                self._stop_following()
-                # behave swallows what after_all prints; this line is for the person at the console
-                print(f"handoff: left the container stack {self.stack_key} running (run.keep_services)",
-                      file=sys.__stderr__)  # fmt: skip
-            else:
-                for running in reversed(self.running):
-                    with contextlib.suppress(NotFound, APIError):
-                        running.container.remove(force=True, v=True)
-                self._stop_following(removed=True)
-                remove_labelled(self.client, f"{LABEL_RUN}={self.run_id}")  # also what a Ctrl-C cut short
-            self.running = []
-            self.client.close()
-            self.client = None
-        finally:
-            self._restore_termination()
-            if blocked:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        with uninterrupted():
+            self._remove()
+
+    def _remove(self) -> None:
+        if self.keep and self.running and self._all_running():
+            self._stop_following()
+            # behave swallows what after_all prints; this line is for the person at the console
+            print(f"handoff: left the container stack {self.stack_key} running (run.keep_services)",
+                  file=sys.__stderr__)  # fmt: skip
+        else:
+            for running in reversed(self.running):
+                with contextlib.suppress(NotFound, APIError):
+                    running.container.remove(force=True, v=True)
+            self._stop_following(removed=True)
+            remove_labelled(self.client, f"{LABEL_RUN}={self.run_id}")  # also what a Ctrl-C cut short
+        self.running = []
+        self.client.close()
+        self.client = None
 
     def _all_running(self) -> bool:
         try:
@@ -318,30 +314,6 @@ class ContainerStack:
     def _stop_following(self, removed: bool = False) -> None:
         for running in self.running:
             running.stop_following(removed)
-
-    def _catch_termination(self) -> None:
-        """SIGTERM and SIGHUP end the run like Ctrl-C, so that the usual cleanup runs."""
-        if threading.current_thread() is not threading.main_thread():
-            return
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            if signal.getsignal(signum) is signal.SIG_DFL:
-                self._previous_handlers[signum] = signal.signal(signum, _interrupt)
-
-    def _restore_termination(self) -> None:
-        for signum, handler in self._previous_handlers.items():
-            signal.signal(signum, handler)
-        self._previous_handlers.clear()
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def _block_interrupts() -> bool:
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    return True
 
 
 def _made_up_secrets(run: TestRun) -> set[str]:

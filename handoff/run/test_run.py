@@ -33,6 +33,7 @@ from handoff.http.client import HttpClient, ServiceClient, tls_failure_message
 from handoff.report.masking import Masker
 from handoff.run.ports import PortReservations
 from handoff.run.processes import PYTHON, LocalProcesses
+from handoff.run.termination import EndOnTermination, uninterrupted
 
 
 class EnvironmentNotReady(Exception):
@@ -55,7 +56,7 @@ class TestRun:
     proxy_ports: dict[str, int] = field(default_factory=dict)  # wished-for ports (a kept stack's)
     ports: PortReservations = field(default_factory=PortReservations)  # held until their service starts
     proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
-    extensions: dict[str, Any] = field(default_factory=dict)  # run-wide helpers of step libraries
+    termination: EndOnTermination = field(default_factory=EndOnTermination)
 
     __test__ = False  # not a pytest test class
 
@@ -64,6 +65,7 @@ class TestRun:
         return Path(self.settings.get("run.reports_dir"))
 
     def open(self) -> TestRun:
+        self.termination.catch()  # SIGTERM and SIGHUP end the run as Ctrl-C does: close() still runs
         self.run_dir = Path(tempfile.mkdtemp(prefix=f"handoff-{self.run_id}-"))
         self._read_secrets()
         self._assign_addresses()
@@ -97,7 +99,14 @@ class TestRun:
         return self
 
     def close(self) -> None:
-        """Stop what the run started and drop what it created; safe to call twice."""
+        """Stop what the run started and drop what it created; safe to call twice, not cut short by signals."""
+        try:
+            with uninterrupted():
+                self._remove_everything()
+        finally:
+            self.termination.restore()
+
+    def _remove_everything(self) -> None:
         self.ports.release_all()
         if self.processes is not None:
             self.processes.stop()
