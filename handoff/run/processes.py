@@ -65,7 +65,7 @@ class LocalProcesses:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
             command = [render(service, part) for part in service.command]
-            env = {**os.environ, **{k: render(service, v) for k, v in service.env.items()}}
+            env = {**service_base_environment(os.environ), **{k: render(service, v) for k, v in service.env.items()}}
             env.setdefault("PYTHONUNBUFFERED", "1")
             handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
             if ports:
@@ -127,6 +127,19 @@ class LocalProcesses:
                 _signal_group(running.process, signal.SIGKILL)
                 running.process.wait()
         self.running.clear()
+
+
+# What a started service gets of the test process's environment: what a program needs to
+# run at all (where programs and libraries are, the locale, time zone, temporary folder,
+# a virtual environment), never the test run's own settings and secrets (HANDOFF_*,
+# database URLs, tokens). Everything else a service needs is declared in its env table.
+INHERITED = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "SYSTEMROOT")
+INHERITED_PREFIXES = ("LC_",)
+
+
+def service_base_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The part of ``environ`` every started service inherits (see ``INHERITED``)."""
+    return {name: value for name, value in environ.items() if name in INHERITED or name.startswith(INHERITED_PREFIXES)}
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
