@@ -25,6 +25,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from handoff.config.errors import ConfigError
+from handoff.config.schema import TOP_LEVEL_SCALARS, check_dotted_key, check_file, check_value
+
 ENV_PREFIX = "HANDOFF_"
 DEFAULT_ENV = "local"
 
@@ -49,10 +52,6 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
-
-
-class ConfigError(Exception):
-    """The configuration is missing something or holds a value of the wrong kind."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,7 @@ class DatabaseConfig:
     name: str
     url: str
     create: bool = False
+    source: str = ""  # where the url comes from, for messages: the key, the file, the variables behind it
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,9 @@ def load_settings(
 
     values = copy.deepcopy(DEFAULTS)
     sources: dict[str, str] = {}
+    variables: dict[str, list[tuple[str, bool]]] = {}  # dotted key -> the ${VARIABLES} it was built from, set or not
     if chosen or config_dir.is_dir():
-        _merge(values, _read_env_file(env, config_dir, environ), sources, f"config/{env}.toml")
+        _merge(values, _read_env_file(env, config_dir, environ, variables), sources, f"config/{env}.toml")
     # else: a project without config/ (steps that need no services) runs on the defaults
     _apply_overrides(values, sources, _variables_as_overrides(environ), "environment variable")
     _apply_overrides(values, sources, userdata, "-D")
@@ -180,7 +181,7 @@ def load_settings(
         values=_freeze(values),
         sources=MappingProxyType(sources),
         services=MappingProxyType(_services(values, env)),
-        databases=MappingProxyType(_databases(values, env)),
+        databases=MappingProxyType(_databases(values, env, variables)),
         project_dir=project_dir,
     )
 
@@ -193,7 +194,9 @@ def _nearest_config_dir(start: Path, env: str) -> Path:
     return start / "config"
 
 
-def _read_env_file(env: str, config_dir: Path, environ: Mapping[str, str]) -> dict[str, Any]:
+def _read_env_file(
+    env: str, config_dir: Path, environ: Mapping[str, str], variables: dict[str, list[tuple[str, bool]]]
+) -> dict[str, Any]:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", env):
         raise ConfigError(f"invalid environment name {env!r}: use letters, digits, - and _")
     path = config_dir / f"{env}.toml"
@@ -205,26 +208,30 @@ def _read_env_file(env: str, config_dir: Path, environ: Mapping[str, str]) -> di
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: {error}") from None
     parent = data.pop("extends", None)
-    data = _interpolate(data, environ, f"config/{env}.toml")
+    check_file(data, str(path))
+    data = _interpolate(data, environ, f"config/{env}.toml", variables)
     if parent is None:
         return data
     if parent == env:
         raise ConfigError(f"{path}: an environment cannot extend itself")
-    base = _read_env_file(parent, config_dir, environ)
+    base = _read_env_file(parent, config_dir, environ, variables)
     _merge(base, data, {}, "")
     return base
 
 
-def _interpolate(node: Any, environ: Mapping[str, str], where: str) -> Any:
+def _interpolate(
+    node: Any, environ: Mapping[str, str], where: str, variables: dict[str, list[tuple[str, bool]]], path: str = ""
+) -> Any:
     if isinstance(node, dict):
-        return {key: _interpolate(value, environ, where) for key, value in node.items()}
+        return {key: _interpolate(value, environ, where, variables, f"{path}{key}.") for key, value in node.items()}
     if isinstance(node, list):
-        return [_interpolate(value, environ, where) for value in node]
+        return [_interpolate(value, environ, where, variables, path) for value in node]
     if not isinstance(node, str):
         return node
 
     def replace(match: re.Match[str]) -> str:
         name, default = match["name"], match["default"]
+        variables.setdefault(path.rstrip("."), []).append((name, name in environ))
         if name in environ:
             return environ[name]
         if default is not None:
@@ -246,15 +253,20 @@ def _merge(base: dict, overlay: Mapping, sources: dict[str, str], source: str, p
 
 
 def _variables_as_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    """``HANDOFF_<SECTION>__<KEY>`` variables as dotted keys; other ``HANDOFF_*`` variables
+    (``HANDOFF_PG_URL``) are plain variables, read where a file writes ``${HANDOFF_PG_URL}``."""
     overrides = {}
     for name, value in environ.items():
-        if name.startswith(ENV_PREFIX) and name not in (ENV_PREFIX + "ENV", ENV_PREFIX + "CONFIG_DIR"):
-            overrides[name[len(ENV_PREFIX) :].lower().replace("__", ".")] = value
+        key = name[len(ENV_PREFIX) :].lower()
+        if name.startswith(ENV_PREFIX) and ("__" in key or key in TOP_LEVEL_SCALARS):
+            overrides[key.replace("__", ".")] = value
     return overrides
 
 
 def _apply_overrides(values: dict, sources: dict, overrides: Mapping[str, str], origin: str):
     for dotted_key, raw in sorted(overrides.items()):
+        where = f"{origin} {ENV_PREFIX + dotted_key.upper().replace('.', '__')}" if origin.startswith("env") else origin
+        check_dotted_key(dotted_key, where)
         *parents, leaf = dotted_key.split(".")
         node = values
         for part in parents:
@@ -262,6 +274,7 @@ def _apply_overrides(values: dict, sources: dict, overrides: Mapping[str, str], 
             if not isinstance(node, dict):
                 raise ConfigError(f"{origin} {dotted_key}={raw!r}: {part!r} is not a section")
         node[leaf] = _coerce(raw, node.get(leaf), f"{origin} {dotted_key}")
+        check_value(dotted_key, node[leaf], f"{origin} {dotted_key}={raw!r}")
         sources[dotted_key] = origin
 
 
@@ -319,13 +332,20 @@ def _services(values: Mapping[str, Any], env: str) -> dict[str, ServiceConfig]:
     return services
 
 
-def _databases(values: Mapping[str, Any], env: str) -> dict[str, DatabaseConfig]:
+def _databases(
+    values: Mapping[str, Any], env: str, variables: Mapping[str, list[tuple[str, bool]]]
+) -> dict[str, DatabaseConfig]:
     databases = {}
     for name, spec in values["databases"].items():
         _expect_table(spec, f"databases.{name}", env)
         if not spec.get("url"):
             raise ConfigError(missing_key_message(f"databases.{name}.url", env))
-        databases[name] = DatabaseConfig(name, str(spec["url"]), bool(spec.get("create", False)))
+        source = f"databases.{name}.url in config/{env}.toml"
+        for variable, is_set in variables.get(f"databases.{name}.url", []):
+            source += f", from {variable}" + (
+                "" if is_set else f" (not set: the file's default for {variable} was used)"
+            )
+        databases[name] = DatabaseConfig(name, str(spec["url"]), bool(spec.get("create", False)), source)
     return databases
 
 

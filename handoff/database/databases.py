@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.sql.expression import Executable
 
+from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
 
 
@@ -50,6 +51,18 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def check_url(config: DatabaseConfig) -> None:
+    """A clear error, naming the key and where it came from, for a url that is no database URL."""
+    try:
+        make_url(sqlalchemy_url(config.url))
+    except ArgumentError:
+        shown = config.url.split("@")[-1]  # never the credentials
+        raise ConfigError(
+            f"database {config.name!r}: {shown!r} is not a database URL such as postgresql://user@host:5432/name "
+            f"or sqlite:///path.db ({config.source or f'databases.{config.name}.url'})"
+        ) from None
+
+
 def url_password(url: str) -> str | None:
     try:
         return make_url(sqlalchemy_url(url)).password
@@ -73,6 +86,7 @@ class Databases:
         self._engines: dict[str, Engine] = {}
         self._columns: dict[tuple[str, str], dict[str, Any]] = {}
         self.listeners: list[QueryListener] = []
+        self._created: list[DatabaseConfig] = []
 
     def config(self, name: str) -> DatabaseConfig:
         try:
@@ -142,14 +156,23 @@ class Databases:
     def create_throwaway_databases(self) -> None:
         for config in self.configs.values():
             if config.create:
-                _admin_execute(config.url, f'CREATE DATABASE "{_database_name(config.url)}"')
+                name = _database_name(config.url)
+                try:
+                    _admin_execute(config.url, f'CREATE DATABASE "{name}"')
+                except DatabaseUnreachable as error:
+                    raise DatabaseUnreachable(
+                        f"could not create the throw-away database {name!r} for database {config.name!r}: {error}. "
+                        f"The server and role are {config.source or 'in its url'}; the role needs LOGIN and "
+                        "CREATEDB (CREATE ROLE tester LOGIN CREATEDB PASSWORD '...')"
+                    ) from None
+                self._created.append(config)
 
     def drop_throwaway_databases(self) -> None:
+        """Drop what create_throwaway_databases made (and only that: a failed start drops nothing it did not make)."""
         self.dispose()
-        for config in self.configs.values():
-            if config.create:
-                name = _database_name(config.url)
-                _admin_execute(config.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while self._created:
+            config = self._created.pop()
+            _admin_execute(config.url, f'DROP DATABASE IF EXISTS "{_database_name(config.url)}" WITH (FORCE)')
 
     def dispose(self) -> None:
         for engine in self._engines.values():

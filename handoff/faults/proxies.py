@@ -64,12 +64,6 @@ def proxy_configs(settings: Settings) -> dict[str, ProxyConfig]:
         protocol = str(spec.get("protocol", port if port in ("http", "smtp") else "tcp"))
         if protocol not in PROTOCOLS:
             raise ConfigError(f"proxy {name!r} in {where}: protocol {protocol!r} is not one of {', '.join(PROTOCOLS)}")
-        unknown = set(spec) - {"target", "port", "protocol", "called"}
-        if unknown:
-            raise ConfigError(
-                f"proxy {name!r} in {where} has unknown key(s) {', '.join(sorted(unknown))}; "
-                "a proxy takes target, port, protocol and called"
-            )
         called = str(spec.get("called", f"the {name}"))
         if not called.startswith("the ") or called != called.lower():
             raise ConfigError(

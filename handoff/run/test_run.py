@@ -27,7 +27,7 @@ from typing import Any
 import requests
 
 from handoff.config.settings import ConfigError, DatabaseConfig, ServiceConfig, Settings
-from handoff.database.databases import Databases, url_password
+from handoff.database.databases import Databases, check_url, url_password
 from handoff.faults.proxies import FaultProxies, proxy_configs
 from handoff.http.client import HttpClient, ServiceClient, tls_failure_message
 from handoff.report.masking import Masker
@@ -73,6 +73,7 @@ class TestRun:
         self.proxies = FaultProxies(proxy_configs(self.settings)).start(self)  # before the services that use them
         self.databases = Databases(self._rendered_databases())
         for config in self.databases.configs.values():
+            check_url(config)
             self.masker.add(url_password(config.url))
         self.http = HttpClient(
             timeout=float(self.settings.get("http.timeout")),

@@ -112,6 +112,47 @@ def test_an_unreachable_service_stops_the_run_at_once(tmp_path):
     assert result.scenarios == [] or all(s["status"] != "passed" for s in result.scenarios)
 
 
+def test_a_postgresql_server_that_refuses_shows_the_create_error_and_names_the_setting(tmp_path):
+    closed_port = free_port()
+    result = run_behave(
+        tmp_path,
+        str(ROOT / "features" / "account"),
+        "-D",
+        "env=postgres",
+        env={"HANDOFF_PG_URL": f"postgresql://nobody@127.0.0.1:{closed_port}"},
+    )
+    assert result.exit_code == 1
+    first_error = next(line for line in result.output.splitlines() if "HOOK-ERROR" in line)
+    assert "could not create the throw-away database" in first_error, result.output
+    assert "DROP DATABASE" not in result.output  # nothing was made, so nothing is dropped: no second error
+    assert "the role needs LOGIN and CREATEDB" in first_error
+
+
+def test_a_database_url_that_is_no_url_names_its_key_and_variable(tmp_path):
+    result = run_behave(tmp_path, str(ROOT / "features" / "account"), "-D", "env=postgres", env={"HANDOFF_PG_URL": ""})
+    assert result.exit_code == 1
+    assert "is not a database URL such as postgresql://" in result.output
+    assert "databases.auth.url in config/postgres.toml, from HANDOFF_PG_URL" in result.output
+
+
+def test_an_unset_server_variable_is_named(tmp_path):
+    (tmp_path / "config").mkdir()
+    closed_port = free_port()
+    (tmp_path / "config" / "pg.toml").write_text(
+        f'[databases.main]\nurl = "${{TEAM_PG_URL:-postgresql://nobody@127.0.0.1:{closed_port}}}/handoff_{{run_id}}_main"\n'
+        "create = true\n"
+    )
+    result = run_behave(
+        tmp_path / "run",
+        str(ROOT / "features" / "account"),
+        "-D",
+        "env=pg",
+        env={"HANDOFF_CONFIG_DIR": str(tmp_path / "config")},
+    )
+    assert result.exit_code == 1
+    assert "from TEAM_PG_URL (not set: the file's default for TEAM_PG_URL was used)" in result.output, result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -123,3 +123,50 @@ def test_the_shipped_environments_load():
     for env in ("local", "postgres", "external"):
         settings = load_settings({"env": env}, {"SHOP_SERVICE_TOKEN": "t"})
         assert {"auth", "cart", "orders"} <= set(settings.services)
+
+
+@pytest.mark.parametrize(
+    ("userdata", "environ", "message"),
+    [
+        ({"http.timout": "10"}, {}, r"-D: unknown key 'http.timout'; did you mean 'http.timeout'\?"),
+        ({}, {"HANDOFF_HTTP__TIMOUT": "10"}, r"HANDOFF_HTTP__TIMOUT: unknown key 'http.timout'; did you mean"),
+        ({"services.api.helth": "/up"}, {}, r"unknown key 'services.api.helth'; did you mean 'services.api.health'"),
+        ({"http.timeout": "0"}, {}, r"http.timeout = 0.0 is out of range: seconds must be finite and more than 0"),
+        ({"http.timeout": "nan"}, {}, r"out of range"),
+        ({"http.timeout": "inf"}, {}, r"out of range"),
+        ({"http.verify_tls": "maybe"}, {}, r"expected true or false"),
+    ],
+)
+def test_a_misspelt_or_out_of_range_override_is_refused_with_a_suggestion(config_dir, userdata, environ, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings({"env": "base", **userdata}, environ, config_dir)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[services.api]\nurl = "http://127.0.0.1:1"\nhelth = "/up"\n',
+            r"unknown key services.api.helth; did you mean",
+        ),
+        (
+            '[proxies.gw]\ntarget = "api"\nprotocl = "http"\n',
+            r"unknown key proxies.gw.protocl; did you mean 'proxies.gw.protocol'",
+        ),
+        ("[htp]\ntimeout = 1\n", r"unknown section \[htp\]; did you mean 'http'"),
+        ('[http]\ntimeout = "abc"\n', r"http.timeout must be a number of seconds, not 'abc'"),
+        ("[step]\ntimeout = -1\n", r"step.timeout = -1 is out of range"),
+    ],
+)
+def test_a_wrong_key_or_type_in_a_file_names_the_key_and_the_file(tmp_path, toml, message):
+    (tmp_path / "typo.toml").write_text(toml)
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_settings({"env": "typo"}, {}, tmp_path)
+    assert str(tmp_path / "typo.toml") in str(raised.value)
+
+
+def test_other_handoff_variables_are_plain_variables_not_overrides(config_dir):
+    settings = load_settings({"env": "base"}, {"HANDOFF_PG_URL": "postgresql://x", "HANDOFF_SHARD": "1/2"}, config_dir)
+    assert settings.get("shard") == "1/2"
+    with pytest.raises(ConfigError, match="missing configuration key 'pg_url'"):
+        settings.get("pg_url")

@@ -197,7 +197,10 @@ def test_proxies_are_declared_per_dependency_with_sensible_defaults(tmp_path):
         ('[proxies.mail]\ntarget = "mail"\nport = "imap"\n', "has no port 'imap'"),
         ('[proxies.mail]\ntarget = "mail"\nprotocol = "ftp"\n', "protocol 'ftp'"),
         ('[proxies.mail]\ntarget = "mail"\ncalled = "Mail"\n', 'must be lower case and start with "the "'),
-        ('[proxies.mail]\ntarget = "mail"\ncaled = "the mail server"\n', "unknown key\\(s\\) caled"),
+        (
+            '[proxies.mail]\ntarget = "mail"\ncaled = "the mail server"\n',
+            "unknown key proxies.mail.caled; did you mean 'proxies.mail.called'",
+        ),
     ],
 )
 def test_a_wrong_proxy_declaration_says_what_to_fix(tmp_path, toml, message):
