@@ -24,6 +24,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     steps.set_defaults(handler=_steps)
 
+    clean = commands.add_parser(
+        "clean", help="remove what killed runs left behind: service processes, run folders, throw-away databases"
+    )
+    clean.add_argument("--project", type=Path, default=Path.cwd(), help="the test project (default: here)")
+    clean.add_argument(
+        "-D", dest="define", action="append", default=[], metavar="KEY=VALUE",
+        help="settings as for behave, e.g. -D env=postgres: its servers are where databases are dropped",
+    )  # fmt: skip
+    clean.set_defaults(handler=_clean)
+
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -45,6 +55,13 @@ def _steps(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from handoff.cli.clean import clean
+
+    userdata = dict(item.split("=", 1) for item in args.define if "=" in item)
+    return clean(args.project.resolve(), userdata)
 
 
 if __name__ == "__main__":

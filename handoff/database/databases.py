@@ -9,9 +9,9 @@ and dropped at its end.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -81,8 +81,9 @@ class UnknownDatabase(LookupError):
 class Databases:
     """The run's named databases: engines made on first use, disposed at the end."""
 
-    def __init__(self, configs: Mapping[str, DatabaseConfig]) -> None:
+    def __init__(self, configs: Mapping[str, DatabaseConfig], label: ThrowawayLabel | None = None) -> None:
         self.configs = dict(configs)
+        self.label = label  # told what is created and dropped, so that a later run can reap it
         self._engines: dict[str, Engine] = {}
         self._columns: dict[tuple[str, str], dict[str, Any]] = {}
         self.listeners: list[QueryListener] = []
@@ -166,18 +167,58 @@ class Databases:
                         "CREATEDB (CREATE ROLE tester LOGIN CREATEDB PASSWORD '...')"
                     ) from None
                 self._created.append(config)
+                if self.label is not None:
+                    self.label.add_database(server_of(config.url), name)
 
     def drop_throwaway_databases(self) -> None:
         """Drop what create_throwaway_databases made (and only that: a failed start drops nothing it did not make)."""
         self.dispose()
         while self._created:
             config = self._created.pop()
-            _admin_execute(config.url, f'DROP DATABASE IF EXISTS "{_database_name(config.url)}" WITH (FORCE)')
+            drop_database(config.url, _database_name(config.url))
+            if self.label is not None:
+                self.label.forget_database(server_of(config.url), _database_name(config.url))
+
+    def reap(self, orphans: Iterable[ThrowawayLabel]) -> list[str]:
+        """Drop the throw-away databases that runs whose owner is gone left on this run's servers."""
+        servers = {server_of(c.url): c.url for c in self.configs.values() if c.create}
+        dropped = []
+        for orphan in orphans:
+            for database in list(orphan.databases):
+                url = servers.get(database["server"])
+                if url is not None:
+                    drop_database(url, database["name"])
+                    orphan.forget_database(database["server"], database["name"])
+                    dropped.append(database["name"])
+        return dropped
 
     def dispose(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
         self._engines.clear()
+
+
+class ThrowawayLabel(Protocol):
+    """Where a run records its throw-away databases (handoff.run.ownership.RunLabel)."""
+
+    databases: list[dict[str, str]]
+
+    def add_database(self, server: str, name: str) -> None: ...
+
+    def forget_database(self, server: str, name: str) -> None: ...
+
+
+def server_of(url: str) -> str:
+    """``host:port`` of a database URL: which server a throw-away database lives on."""
+    parsed = make_url(sqlalchemy_url(url))
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+def drop_database(url: str, name: str) -> None:
+    """Drop throw-away database ``name`` on the server of ``url`` (with that url's credentials)."""
+    if not name.replace("_", "").isalnum():
+        raise DatabaseUnreachable(f"throw-away database name {name!r} must be letters, digits and _")
+    _admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _database_name(url: str) -> str:

@@ -45,9 +45,10 @@ class RunningProcess:
 class LocalProcesses:
     """Starts declared services as processes and stops them again."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path, on_started: Callable[[int], None] | None = None) -> None:
         self.log_dir = log_dir
         self.running: list[RunningProcess] = []
+        self.on_started = on_started  # told each new pid (the run's owner label records it)
 
     def start(
         self,
@@ -82,6 +83,8 @@ class LocalProcesses:
                     pass_fds=tuple(handed.values()),
                     start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
                 )
+            if self.on_started is not None:
+                self.on_started(process.pid)
             if ports:
                 ports.release(service.name)  # the service has its own copy of what it was handed
             self.running.append(RunningProcess(service, process, log_path, urls[service.name] + service.health))

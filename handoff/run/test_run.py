@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from handoff.database.databases import Databases, check_url, url_password
 from handoff.faults.proxies import FaultProxies, proxy_configs
 from handoff.http.client import HttpClient, ServiceClient, tls_failure_message
 from handoff.report.masking import Masker
+from handoff.run.ownership import RUN_FOLDER_PREFIX, RunLabel, orphaned_runs, remove_folder, stop_processes
 from handoff.run.ports import PortReservations
 from handoff.run.processes import PYTHON, LocalProcesses
 from handoff.run.termination import EndOnTermination, uninterrupted
@@ -57,6 +59,7 @@ class TestRun:
     ports: PortReservations = field(default_factory=PortReservations)  # held until their service starts
     proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
     termination: EndOnTermination = field(default_factory=EndOnTermination)
+    label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
 
     __test__ = False  # not a pytest test class
 
@@ -66,12 +69,16 @@ class TestRun:
 
     def open(self) -> TestRun:
         self.termination.catch()  # SIGTERM and SIGHUP end the run as Ctrl-C does: close() still runs
-        self.run_dir = Path(tempfile.mkdtemp(prefix=f"handoff-{self.run_id}-"))
+        orphans = orphaned_runs()  # left by runs that were killed: their processes go first
+        for orphan in orphans:
+            stop_processes(orphan)
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"{RUN_FOLDER_PREFIX}{self.run_id}-"))
+        self.label = RunLabel.for_this_process(self.run_dir, self.run_id)
         self._read_secrets()
         self._assign_addresses()
         self.containers = self._container_stack()
         self.proxies = FaultProxies(proxy_configs(self.settings)).start(self)  # before the services that use them
-        self.databases = Databases(self._rendered_databases())
+        self.databases = Databases(self._rendered_databases(), label=self.label)
         for config in self.databases.configs.values():
             check_url(config)
             self.masker.add(url_password(config.url))
@@ -85,10 +92,11 @@ class TestRun:
                 if service.in_container:
                     self.ports.release(service.name)  # the container binds them itself
             self.containers.start(self)
+        self._reap_databases_and_folders(orphans)
         self.databases.create_throwaway_databases()
         started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
         if started:
-            self.processes = LocalProcesses(self.reports_dir / "service-logs")
+            self.processes = LocalProcesses(self.reports_dir / "service-logs", on_started=self.label.add_process)
             self.processes.start(
                 started,
                 self.service_urls,
@@ -128,6 +136,19 @@ class TestRun:
         if self.run_dir is not None:
             shutil.rmtree(self.run_dir, ignore_errors=True)
             self.run_dir = None
+
+    def _reap_databases_and_folders(self, orphans: list[RunLabel]) -> None:
+        """What killed runs left: their databases on this run's servers, then their folders."""
+        dropped = self.databases.reap(orphans)
+        for orphan in orphans:
+            if not orphan.databases:  # else on a server this run cannot reach: a later run, or handoff clean
+                remove_folder(orphan)
+        if orphans:
+            print(
+                f"handoff: reaped {len(orphans)} run(s) whose owner was gone "
+                f"({', '.join(o.run_id for o in orphans)}): {len(dropped)} throw-away database(s) dropped",
+                file=sys.stderr,
+            )
 
     def client(self, service: str) -> ServiceClient:
         self.settings.service(service)  # a clear error for an unknown name
