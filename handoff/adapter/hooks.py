@@ -36,6 +36,7 @@ from handoff.adapter.parameter_types import register_parameter_types
 from handoff.adapter.project import project_dir
 from handoff.config.settings import load_settings
 from handoff.faults.proxies import clear_faults
+from handoff.gherkin.lint import MalformedFeature, problems_in
 from handoff.matching.checker import Checker
 from handoff.parallel.runner import run_setup_once
 from handoff.report.attachments import NoAttachments, ReportAttachments
@@ -156,6 +157,17 @@ def before_all(context, world: type[World] = World) -> None:
     print(f"handoff: environment {settings.env!r}, run {run.run_id}", file=sys.stderr)
 
 
+def before_feature(context, feature) -> None:
+    """Gherkin behave accepts but that cannot mean what it says fails the feature, naming file and line."""
+    # The registry this run matches steps with. behave offers no public way to it: its
+    # module attribute behave.step_registry.registry is replaced (reset_runtime) before a
+    # run, while the runner and `from behave import step` keep the one made at import.
+    registry = context._runner.step_registry
+    problems = problems_in(feature, registry.find_step_definition)
+    if problems:
+        raise MalformedFeature("\n".join(problems))
+
+
 def before_scenario(context, scenario: Scenario) -> None:
     suite = _suite(context)
     # Unique per scenario (outline rows share a name), readable in the services' logs.
@@ -201,6 +213,7 @@ def after_all(context) -> None:
 
 _OURS: dict[str, Callable] = {
     "before_all": before_all,
+    "before_feature": before_feature,
     "before_scenario": before_scenario,
     "before_step": before_step,
     "after_step": after_step,

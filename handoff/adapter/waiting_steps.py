@@ -41,6 +41,7 @@ def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = Non
             eventually(attempt, timeout=seconds)
 
         waiting.__doc__ = function.__doc__
+        waiting.__wrapped__ = function  # what it runs, for inspection (handoff.gherkin.lint)
         waiting.waits_for = pattern  # for the step catalog
         # The waiting form first: behave takes the first definition that matches, and the
         # plain form's last parameter would swallow "within N seconds".

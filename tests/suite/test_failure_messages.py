@@ -219,3 +219,16 @@ def test_a_service_that_hangs_fails_the_call_after_the_http_timeout_naming_it(tm
     message = result.failure_message("The payment gateway keeps a request waiting")
     assert "ServiceTimeout: service 'gateway' did not answer POST http://127.0.0.1:" in message
     assert "/charges within 0.3 s (http.timeout)" in message
+
+
+def test_gherkin_that_cannot_mean_what_it_says_fails_naming_file_and_line(tmp_path):
+    result = run_behave(tmp_path, str(ROOT / "tests" / "malformed_features"))
+    assert result.exit_code == 1
+    assert 'open_doc_string.feature:5: a doc string opened here with """ is never closed' in result.output
+    assert (
+        'stray_bodies.feature:4: "When I send a POST request to catalog "/products" with" ends in "with", '
+        "but no doc string or table follows"
+    ) in result.output
+    assert 'stray_bodies.feature:9: "Then the response status is 200" has a table under it' in result.output
+    assert "does not read one: remove the table, or use a phrase that takes one" in result.output
+    assert not [s for s in result.scenarios if s["status"] == "passed"], result.output
