@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import missing
 from tests.suite.behave_run import ROOT, BehaveResult, run_behave
 
 RENDERER = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
@@ -29,7 +30,7 @@ CARD_NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "400
 def render(results: Path, output: Path, history: Path, *, single_file: bool = False) -> Path:
     """Render Allure results with the project's configuration, as `make report` does."""
     if not RENDERER.exists():
-        pytest.skip("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
+        missing("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
     subprocess.run(
         [sys.executable, "-m", "handoff.report.results", "before-render", results, history],
         cwd=ROOT,

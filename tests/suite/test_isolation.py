@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tests.needs import missing
 from tests.suite.behave_run import BEHAVE_INI, ROOT
 from tests.suite.conftest import DEFAULT_PG_URL
 
@@ -122,5 +123,5 @@ def test_no_temporary_folder_of_the_run_is_left(shuffled_run):
 def test_no_throwaway_database_of_the_run_is_left(shuffled_run):
     postgres = shuffled_run[4]
     if postgres is None:
-        pytest.skip("the run used SQLite: no PostgreSQL server answers at HANDOFF_PG_URL")
+        missing("the run used SQLite: no PostgreSQL server answers at HANDOFF_PG_URL")
     assert _databases_of(postgres, shuffled_run[2]) == []

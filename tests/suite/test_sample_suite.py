@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from tests.needs import missing
 from tests.suite.behave_run import ROOT, run_behave
 
 MIN_SCENARIOS = 30
@@ -67,7 +68,7 @@ def test_every_scenario_passes_on_postgres(postgres_url, tmp_path):
 def test_the_html_report_renders_offline(sqlite_run, tmp_path):
     renderer = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
     if not renderer.exists():
-        pytest.skip("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
+        missing("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
     report = tmp_path / "report"
     completed = subprocess.run(
         [

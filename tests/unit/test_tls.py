@@ -17,6 +17,7 @@ import pytest
 from handoff.config.settings import load_settings
 from handoff.http.client import HttpClient, ServiceUnreachable
 from handoff.run.test_run import EnvironmentNotReady, TestRun
+from tests.needs import missing
 
 
 class Healthy(BaseHTTPRequestHandler):
@@ -36,7 +37,7 @@ class Healthy(BaseHTTPRequestHandler):
 def certificate(tmp_path_factory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (its own CA) and its key."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+        missing("the openssl command is not installed")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
