@@ -29,6 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     init.add_argument("--force", action="store_true", help="overwrite files that exist (default: keep them)")
     init.set_defaults(handler=_init)
 
+    run = commands.add_parser(
+        "run",
+        help="a fresh run: clear the Allure results, behave (ARGS passed on), then the HTML report",
+        description="What `make run` does in Handoff's own repository: behave writes into an empty "
+        "reports/allure-results, then `handoff report` renders it. Exits with behave's status.",
+    )
+    run.add_argument("--results", type=Path, default=Path("reports/allure-results"), help="%(default)s")
+    run.add_argument("behave_args", nargs=argparse.REMAINDER, metavar="ARGS", help="behave's options and paths")
+    run.set_defaults(handler=_run)
+
     report = commands.add_parser("report", help="render the HTML report from the Allure results (needs Node 20+)")
     report.add_argument("--results", type=Path, default=Path("reports/allure-results"), help="%(default)s")
     report.add_argument(
@@ -80,6 +90,21 @@ def _init(args: argparse.Namespace) -> int:
     print()
     print(next_steps(args.directory))
     return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    shutil.rmtree(args.results, ignore_errors=True)
+    behave_args = args.behave_args[1:] if args.behave_args[:1] == ["--"] else args.behave_args
+    # No timeout of our own: the run's step timeout (step.timeout) bounds each step, and
+    # Ctrl-C reaches behave, which cleans up what it started.
+    status = subprocess.run([sys.executable, "-m", "behave", *behave_args], check=False).returncode
+    rendered = main(["report", "--results", str(args.results)])
+    if rendered != 0:
+        print("handoff run: the report was not rendered (see above); behave's results are kept", file=sys.stderr)
+    return status
 
 
 def _report(args: argparse.Namespace) -> int:

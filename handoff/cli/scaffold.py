@@ -103,6 +103,7 @@ def next_steps(directory: Path) -> str:
         ("behave --dry-run", "every step understood"),
         ("API_URL=http://127.0.0.1:8080 behave", "the example against your service (config/local.toml)"),
         ("handoff report", "the HTML report (needs Node 20+ and npm)"),
+        ("handoff run", "both: clear the results, behave, the report"),
     ]
     if directory.resolve() != Path.cwd().resolve():
         commands.insert(0, (f"cd {directory}", "the new project"))
