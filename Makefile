@@ -38,8 +38,9 @@ run: $(BIN)/.installed $(ALLURE)
 # Status: 0 nothing to rerun, 1 failures remain, 3 all passed but some only on a rerun (flaky);
 # make itself exits 2 on either failure and shows the number in its "Error N" line.
 rerun: $(BIN)/.installed $(ALLURE)
-	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
-	cp $(RERUN_FILE) reports/rerun-input.txt
+	@# One shell: an "exit 0" in a recipe line of its own would end only that line.
+	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi; \
+	cp $(RERUN_FILE) reports/rerun-input.txt; \
 	status=0; $(BIN)/behave -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) @reports/rerun-input.txt || status=$$?; \
 	outcome=0; $(BIN)/python -m handoff.report.results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
 	$(MAKE) --no-print-directory report; \
