@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-ALLURE := tools/allure/node_modules/.bin/allure
+# The pinned Allure 3 renderer (handoff/report/renderer), installed by `handoff report` once into
+# ~/.cache/handoff/ (HANDOFF_RENDERER_DIR chooses another folder); this stamp says it is there.
+ALLURE := $(VENV)/.renderer-installed
 RESULTS := reports/allure-results
 REPORT := reports/allure-report
 HISTORY := reports/allure-history.jsonl
@@ -37,9 +39,10 @@ run: $(BIN)/.installed $(ALLURE)
 # Status: 0 nothing to rerun, 1 failures remain, 3 all passed but some only on a rerun (flaky);
 # make itself exits 2 on either failure and shows the number in its "Error N" line.
 rerun: $(BIN)/.installed $(ALLURE)
-	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi
-	@# behave reads the paths in an @file relative to that file's folder: hand it absolute ones
-	sed -e '/^#/d' -e 's|^\([^/]\)|$(CURDIR)/\1|' $(RERUN_FILE) > reports/rerun-input.txt
+	@# One shell: an "exit 0" in a recipe line of its own would end only that line. behave reads
+	@# the paths in an @file relative to that file's folder, so the rerun list gets absolute ones.
+	@if ! grep -qv '^#' $(RERUN_FILE) 2>/dev/null; then echo "rerun: no failed scenarios in $(RERUN_FILE)"; exit 0; fi; \
+	sed -e '/^#/d' -e 's|^\([^/]\)|$(CURDIR)/\1|' $(RERUN_FILE) > reports/rerun-input.txt; \
 	status=0; $(BIN)/behave -f rerun -o $(RERUN_FILE) -f $(FORMAT) $(ARGS) @reports/rerun-input.txt || status=$$?; \
 	outcome=0; $(BIN)/python -m handoff.report.results after-rerun $(RESULTS) --behave-status $$status || outcome=$$?; \
 	$(MAKE) --no-print-directory report; \
@@ -47,12 +50,7 @@ rerun: $(BIN)/.installed $(ALLURE)
 
 # Rendering again replaces this run's point in the history instead of adding a second one.
 report: $(ALLURE)
-	rm -rf $(REPORT_OUT)
-	$(BIN)/python -m handoff.report.results before-render $(RESULTS) $(HISTORY)
-	ALLURE_SINGLE_FILE=$(SINGLE_FILE) ALLURE_HISTORY_PATH=$(HISTORY) \
-	  $(ALLURE) generate $(RESULTS) --config tools/allure/allurerc.mjs -o $(REPORT_OUT) >/dev/null
-	@if [ "$(SINGLE_FILE)" = 1 ]; then echo "Allure report (one file, to share): $(REPORT_OUT)/index.html"; \
-	else echo "Allure report: $(REPORT_OUT)/index.html (serve it: $(BIN)/python -m http.server -d $(REPORT_OUT))"; fi
+	$(BIN)/handoff report --results $(RESULTS) --output $(REPORT_OUT) --history $(HISTORY)$(if $(filter 1,$(SINGLE_FILE)), --single-file)
 
 test: $(BIN)/.installed-dev $(ALLURE)
 	$(BIN)/ruff check .
@@ -99,8 +97,8 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-$(ALLURE): tools/allure/package.json tools/allure/package-lock.json
-	npm ci --prefix tools/allure --no-audit --no-fund --loglevel=error
+$(ALLURE): $(BIN)/.installed handoff/report/renderer/package.json handoff/report/renderer/package-lock.json
+	$(BIN)/handoff report --install-renderer
 	touch $@
 
 # Keeps the run history (trends between runs); make clean-history forgets it.

@@ -26,9 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from handoff.report.rendering import RendererUnavailable, ensure_renderer  # noqa: E402
 from tests.suite.behave_run import run_behave  # noqa: E402
-
-RENDERER = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
 
 
 def multiply(source: Path, target: Path, count: int) -> int:
@@ -59,10 +58,11 @@ def multiply(source: Path, target: Path, count: int) -> int:
 
 
 def render(results: Path, output: Path, history: Path, single_file: bool) -> float:
+    renderer = ensure_renderer()
     env = {**os.environ, "ALLURE_HISTORY_PATH": str(history), "ALLURE_SINGLE_FILE": "1" if single_file else ""}
     started = time.perf_counter()
     subprocess.run(
-        [RENDERER, "generate", results, "--config", "tools/allure/allurerc.mjs", "-o", output],
+        [renderer.command, "generate", results, "--config", renderer.config, "-o", output],
         cwd=ROOT,
         env=env,
         check=True,
@@ -76,8 +76,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scenarios", type=int, default=1000)
     args = parser.parse_args()
-    if not RENDERER.exists():
-        sys.exit("the renderer is not installed: npm ci --prefix tools/allure")
+    try:
+        ensure_renderer()
+    except RendererUnavailable as error:
+        sys.exit(f"the report renderer cannot run: {error}")
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
         work = Path(tmp)
         started = time.perf_counter()

@@ -34,6 +34,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     clean.set_defaults(handler=_clean)
 
+    init = commands.add_parser("init", help="write a new test project (features, steps, config, ...) into DIR")
+    init.add_argument("directory", type=Path, nargs="?", default=Path("."), help="where (default: here)")
+    init.add_argument("--force", action="store_true", help="overwrite files that exist (default: keep them)")
+    init.set_defaults(handler=_init)
+
+    run = commands.add_parser(
+        "run",
+        help="a fresh run: clear the Allure results, behave (ARGS passed on), then the HTML report",
+        description="What `make run` does in Handoff's own repository: behave writes into an empty "
+        "reports/allure-results, then `handoff report` renders it. Exits with behave's status.",
+    )
+    run.add_argument("--results", type=Path, default=Path("reports/allure-results"), help="%(default)s")
+    run.add_argument("behave_args", nargs=argparse.REMAINDER, metavar="ARGS", help="behave's options and paths")
+    run.set_defaults(handler=_run)
+
+    report = commands.add_parser("report", help="render the HTML report from the Allure results (needs Node 20+)")
+    report.add_argument("--results", type=Path, default=Path("reports/allure-results"), help="%(default)s")
+    report.add_argument(
+        "--output", "-o", type=Path, help="reports/allure-report, or reports/allure-report-single with --single-file"
+    )
+    report.add_argument(
+        "--history", type=Path, default=Path("reports/allure-history.jsonl"), help="the trend between runs: %(default)s"
+    )
+    report.add_argument("--no-history", action="store_true", help="render without reading or adding history")
+    report.add_argument("--single-file", action="store_true", help="one self-contained index.html, to share")
+    report.add_argument(
+        "--install-renderer", action="store_true", help="only install the renderer (npm ci, once), render nothing"
+    )
+    report.set_defaults(handler=_report)
+
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -62,6 +92,84 @@ def _clean(args: argparse.Namespace) -> int:
 
     userdata = dict(item.split("=", 1) for item in args.define if "=" in item)
     return clean(args.project.resolve(), userdata)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from handoff.cli.scaffold import next_steps, write_project
+
+    written = write_project(args.directory, force=args.force)
+    for path in written.created:
+        print(f"created   {path}")
+    for path in written.overwritten:
+        print(f"replaced  {path}")
+    for path in written.kept:
+        print(f"kept      {path} (exists; handoff init --force replaces it)")
+    print()
+    print(next_steps(args.directory))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    shutil.rmtree(args.results, ignore_errors=True)
+    behave_args = args.behave_args[1:] if args.behave_args[:1] == ["--"] else args.behave_args
+    # No timeout of our own: the run's step timeout (step.timeout) bounds each step, and
+    # Ctrl-C reaches behave, which cleans up what it started.
+    status = subprocess.run([sys.executable, "-m", "behave", *behave_args], check=False).returncode
+    rendered = main(["report", "--results", str(args.results)])
+    if rendered != 0:
+        print("handoff run: the report was not rendered (see above); behave's results are kept", file=sys.stderr)
+    return status
+
+
+def _report(args: argparse.Namespace) -> int:
+    from handoff.report.rendering import (
+        RendererUnavailable,
+        RenderFailed,
+        ensure_renderer,
+        later_command,
+        render_report,
+    )
+
+    try:
+        if args.install_renderer:
+            renderer = ensure_renderer()
+            print(f"report renderer: {renderer.command}")
+            return 0
+        output = args.output or Path("reports/allure-report-single" if args.single_file else "reports/allure-report")
+        index = render_report(
+            args.results,
+            output,
+            history=None if args.no_history else args.history,
+            single_file=args.single_file,
+        )
+    except RendererUnavailable as error:
+        print(f"handoff report: {error}.", file=sys.stderr)
+        if not args.install_renderer:
+            print(
+                f"The results are kept in {args.results}; render them later with: {later_command(args.results)}",
+                file=sys.stderr,
+            )
+        return 1
+    except RenderFailed as error:
+        print(f"handoff report: {error}", file=sys.stderr)
+        return 1
+    if args.single_file:
+        print(f"Allure report (one file, to share): {index}")
+    else:
+        print(f"Allure report: {index} (serve it: {_python()} -m http.server -d {output})")
+    return 0
+
+
+def _python() -> str:
+    """This Python, as the user would type it (``.venv/bin/python`` inside the project)."""
+    executable = Path(sys.executable)
+    try:
+        return str(executable.relative_to(Path.cwd()))
+    except ValueError:
+        return "python3"
 
 
 if __name__ == "__main__":

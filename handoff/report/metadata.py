@@ -3,7 +3,7 @@
 allure-behave writes none of these, so the framework does:
 
 * ``environment.properties``: environment name, service URLs, database dialects,
-  versions of Python, the framework's key packages and the system under test;
+  versions of Python, Handoff (handoff-bdd) and its key packages, and of the system under test;
 * ``executor.json``: the CI job that ran the suite (GitHub Actions, GitLab CI,
   Jenkins) with a link back to it, or "local";
 * ``categories.json``: the defect categories for Allure 2 readers, copied from
@@ -25,7 +25,7 @@ from importlib import metadata, util
 from pathlib import Path
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "categories.json"
-KEY_PACKAGES = ("behave", "allure-behave", "requests", "SQLAlchemy")
+KEY_PACKAGES = ("handoff-bdd", "behave", "allure-behave", "requests", "SQLAlchemy")
 ALLURE2_CATEGORY_KEYS = ("name", "matchedStatuses", "messageRegex", "traceRegex", "flaky")
 
 

@@ -18,7 +18,6 @@ import pytest
 from tests.needs import missing
 from tests.suite.behave_run import ROOT, BehaveResult, run_behave
 
-RENDERER = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
 FEATURES = Path(__file__).parent / "features"
 KNOWN_SECRETS = {
     "SHOP_SERVICE_TOKEN": "service-token-5f4dcc3b5aa765d6",
@@ -28,26 +27,39 @@ CARD_NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "400
 
 
 def render(results: Path, output: Path, history: Path, *, single_file: bool = False) -> Path:
-    """Render Allure results with the project's configuration, as `make report` does."""
-    if not RENDERER.exists():
-        missing("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
-    subprocess.run(
-        [sys.executable, "-m", "handoff.report.results", "before-render", results, history],
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-    )
-    env = {**os.environ, "ALLURE_HISTORY_PATH": str(history), "ALLURE_SINGLE_FILE": "1" if single_file else ""}
+    """Render Allure results with the project's configuration, as `make report` (`handoff report`) does."""
+    renderer_or_skip()
     completed = subprocess.run(
-        [RENDERER, "generate", results, "--config", "tools/allure/allurerc.mjs", "-o", output],
+        [
+            sys.executable,
+            "-m",
+            "handoff",
+            "report",
+            "--results",
+            results,
+            "--output",
+            output,
+            "--history",
+            history,
+            *(["--single-file"] if single_file else []),
+        ],
         cwd=ROOT,
-        env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return output
+
+
+def renderer_or_skip() -> None:
+    """The report renderer, installed once; skipped without Node and npm, except with CI=true."""
+    from handoff.report.rendering import RendererUnavailable, ensure_renderer
+
+    try:
+        ensure_renderer()
+    except RendererUnavailable as error:
+        missing(str(error))
 
 
 @pytest.fixture(scope="session")

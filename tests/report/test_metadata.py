@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import handoff
 from handoff.report.metadata import executor
 
 
@@ -14,6 +15,7 @@ def test_environment_properties_name_the_environment_services_and_versions(class
     assert properties["service.orders"].startswith("http://127.0.0.1:")
     assert properties["database.orders"] == "sqlite"
     assert properties["version.shop"] == "1.0.0"
+    assert properties["version.handoff-bdd"] == handoff.__version__  # the editable install resolves too
     assert properties["version.behave"] == "1.3.3" and properties["version.allure-behave"] == "2.16.2"
     assert {"python", "version.requests", "version.SQLAlchemy", "run.id"} <= properties.keys()
     assert json.loads((classified_run.allure_results / "executor.json").read_text())["type"] in {

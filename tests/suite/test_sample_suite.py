@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 
 import pytest
 
-from tests.needs import missing
+from tests.report.conftest import render
 from tests.suite.behave_run import ROOT, run_behave
 
 MIN_SCENARIOS = 30
@@ -66,27 +64,7 @@ def test_every_scenario_passes_on_postgres(postgres_url, tmp_path):
 
 
 def test_the_html_report_renders_offline(sqlite_run, tmp_path):
-    renderer = ROOT / "tools" / "allure" / "node_modules" / ".bin" / "allure"
-    if not renderer.exists():
-        missing("the report renderer is not installed (make test installs it: npm ci --prefix tools/allure)")
-    report = tmp_path / "report"
-    completed = subprocess.run(
-        [
-            str(renderer),
-            "generate",
-            str(sqlite_run.allure_results),
-            "--config",
-            "tools/allure/allurerc.mjs",
-            "-o",
-            str(report),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ALLURE_HISTORY_PATH": str(tmp_path / "history.jsonl")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = render(sqlite_run.allure_results, tmp_path / "report", tmp_path / "history.jsonl")
     assert (report / "index.html").exists()
     rendered = "\n".join(p.read_text(errors="replace") for p in report.rglob("*.json"))
     assert "Paying with an approved card" in rendered

@@ -1,9 +1,11 @@
-// Allure 3 (npm "allure", pinned in tools/allure/package.json) report config.
-// Run from the repository root, e.g.
-//   tools/allure/node_modules/.bin/allure generate reports/allure-results \
-//     --config tools/allure/allurerc.mjs -o reports/allure-report
-// Relative paths below are resolved against the process cwd (the repo root),
-// not against this file. ALLURE_SINGLE_FILE=1 -> one self-contained index.html.
+// Allure 3 (npm "allure", pinned in package.json beside this file) report config.
+// `handoff report` (handoff/report/rendering.py) copies this folder and categories.json
+// into the renderer's install folder, runs `npm ci` there once, and then
+//   <install>/node_modules/.bin/allure generate reports/allure-results \
+//     --config <install>/allurerc.mjs -o reports/allure-report
+// from the test project's folder. Relative paths below are resolved against the
+// process cwd (the project), not against this file.
+// ALLURE_SINGLE_FILE=1 -> one self-contained index.html.
 import { readFileSync } from "node:fs";
 import { defineConfig } from "allure";
 
@@ -27,7 +29,7 @@ export default defineConfig({
   // matching rule wins; messages start with the exception's module and class, e.g.
   // "handoff.http.client.ServiceUnreachable: service 'cart' is unreachable at ...".
   // tests/report/test_categories.py proves each rule catches the right scenarios.
-  categories: JSON.parse(readFileSync(new URL("../../handoff/report/categories.json", import.meta.url), "utf-8")),
+  categories: JSON.parse(readFileSync(new URL("./categories.json", import.meta.url), "utf-8")),
   plugins: {
     awesome: {
       options: {

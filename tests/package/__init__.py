@@ -1,0 +1,1 @@
+"""The distribution as a team gets it: the wheel, `handoff init`, `handoff report`."""
