@@ -113,11 +113,14 @@ def _run(args: argparse.Namespace) -> int:
     import shutil
     import subprocess
 
+    from handoff.report.results import after_run
+
     shutil.rmtree(args.results, ignore_errors=True)
     behave_args = args.behave_args[1:] if args.behave_args[:1] == ["--"] else args.behave_args
     # No timeout of our own: the run's step timeout (step.timeout) bounds each step, and
     # Ctrl-C reaches behave, which cleans up what it started.
     status = subprocess.run([sys.executable, "-m", "behave", *behave_args], check=False).returncode
+    status = after_run(args.results, status, Path("features"))  # no results, quarantined failures
     rendered = main(["report", "--results", str(args.results)])
     if rendered != 0:
         print("handoff run: the report was not rendered (see above); behave's results are kept", file=sys.stderr)

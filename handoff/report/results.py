@@ -19,6 +19,7 @@
 Command line (used by the Makefile)::
 
     python -m handoff.report.results after-run <results> --behave-status <code> [--features DIR]
+        (exits with the run's outcome: behave's status, 0 if only quarantined scenarios failed)
     python -m handoff.report.results before-render <results> <history.jsonl>
     python -m handoff.report.results after-rerun <results> --behave-status <code>
 """
@@ -31,6 +32,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handoff.report import quarantine
 from handoff.report.metadata import write_run_failure
 
 BAD = ("failed", "broken")
@@ -135,6 +137,28 @@ def has_results(results_dir: Path) -> bool:
     return any(results_dir.glob("*-result.json")) if results_dir.is_dir() else False
 
 
+def after_run(results_dir: Path, behave_status: int, features: Path, say=print) -> int:
+    """What a run's outcome is, once behave is done: its status, unless only quarantined scenarios failed.
+
+    A run that left no results gets a broken one saying why (see the module's doc).
+    """
+    if explain_a_run_without_results(results_dir, behave_status, features):
+        say(f"handoff: the run left no scenario results; {results_dir} now holds one broken result saying why")
+        return behave_status
+    if explain_an_empty_run(results_dir):
+        say(f"handoff: no scenario ran; {results_dir} holds one broken result saying so")
+        return behave_status or EXIT_FAILED
+    outcome = quarantine.apply(results_dir)
+    for name in outcome.muted:
+        say(f"handoff: QUARANTINED, failure not counted: {name}")
+    for name in outcome.expired:
+        say(f"handoff: quarantine EXPIRED, failure counted again: {name}")
+    if behave_status == EXIT_FAILED and outcome.only_muted_failures:
+        say("handoff: only quarantined scenarios failed: the run passes (they stay in the report)")
+        return EXIT_PASSED
+    return behave_status
+
+
 def explain_a_run_without_results(results_dir: Path, behave_status: int, features: Path) -> Path | None:
     """After behave: a failed run that left no scenario results gets one broken result saying why."""
     if behave_status == 0 or has_results(results_dir):
@@ -194,10 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "after-run":
-        explained = explain_a_run_without_results(args.results, args.behave_status, args.features)
-        if explained:
-            print(f"handoff: the run left no scenario results; {args.results} now holds one broken result saying why")
-        return 0
+        return after_run(args.results, args.behave_status, args.features)
     if args.command == "before-render":
         if explain_an_empty_run(args.results):
             print(f"handoff: no scenario ran; the report shows one broken result saying so ({args.results})")

@@ -1,7 +1,8 @@
 """``make run`` then ``make rerun``, typed exactly as the README writes them, in a copy of the checkout.
 
-The copy shares this checkout's virtual environment and report renderer (linked, with
-their install stamps kept), so make installs nothing and the commands run as a user's do.
+The copy shares this checkout's virtual environment (linked, with its install stamps kept)
+and the report renderer in the user's cache, so make installs nothing and the commands
+run as a user's do.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ def checkout(tmp_path) -> Path:
         if source.is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)  # keeps times: make sees the venv's stamps as current
-    (copy / ".venv").symlink_to(ROOT / ".venv")
-    renderer = ROOT / "tools" / "allure" / "node_modules"
-    if renderer.is_dir():
-        (copy / "tools" / "allure" / "node_modules").symlink_to(renderer)
+    (copy / ".venv").symlink_to(ROOT / ".venv")  # the renderer is installed once, in the user's cache
     return copy
 
 
@@ -101,3 +99,23 @@ def test_make_run_that_selects_nothing_renders_no_green_report(checkout):
     results = rendered_results(checkout)
     assert [r["status"] for r in results] == ["broken"], completed.stdout
     assert "no scenario ran" in results[0]["error"]["message"]
+
+
+def test_a_quarantined_failure_is_reported_muted_and_not_counted_until_its_date(checkout):
+    completed = make(checkout, "run", "ARGS=tests/report/features/quarantine/in_force.feature", env={})
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert "QUARANTINED, failure not counted: A known flaky check fails (owner alice, until 2999-12-31)" in output
+    failed = [r for r in rendered_results(checkout) if r["status"] != "passed"]
+    assert [r["name"] for r in failed] == ["A known flaky check fails"]
+    assert failed[0]["muted"] is True
+    assert "QUARANTINED (owner alice, until 2999-12-31)" in failed[0]["error"]["message"]
+
+
+def test_an_expired_quarantine_counts_again(checkout):
+    completed = make(checkout, "run", "ARGS=tests/report/features/quarantine", env={})
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 2 and "Error 1" in completed.stderr, output
+    assert (
+        "quarantine EXPIRED, failure counted again: An old quarantine fails (owner bob, expired 2020-01-31)" in output
+    )
