@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handoff.report.flake_score import tag_flake_scores
 from handoff.report.results import forget_history_of
 
 RENDERER_SOURCE = Path(__file__).resolve().parent / "renderer"
@@ -120,6 +121,7 @@ def render_report(
     if history is not None:
         history.parent.mkdir(parents=True, exist_ok=True)
         forget_history_of(results, history)
+        tag_flake_scores(results, history)
         env["ALLURE_HISTORY_PATH"] = str(history.resolve())
     else:
         env["ALLURE_APPEND_HISTORY"] = "0"

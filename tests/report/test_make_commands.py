@@ -110,6 +110,11 @@ def test_a_quarantined_failure_is_reported_muted_and_not_counted_until_its_date(
     assert [r["name"] for r in failed] == ["A known flaky check fails"]
     assert failed[0]["muted"] is True
     assert "QUARANTINED (owner alice, until 2999-12-31)" in failed[0]["error"]["message"]
+    assert {"name": "tag", "value": "flake score 0/1"} in failed[0]["labels"]
+
+    make(checkout, "run", "ARGS=tests/report/features/quarantine/in_force.feature", env={})  # the history grows
+    again = [r for r in rendered_results(checkout) if r["name"] == "A known flaky check fails"]
+    assert {"name": "tag", "value": "flake score 0/2"} in again[0]["labels"]
 
 
 def test_an_expired_quarantine_counts_again(checkout):
