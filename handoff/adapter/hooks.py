@@ -43,6 +43,7 @@ from handoff.report.attachments import NoAttachments, ReportAttachments
 from handoff.report.masking import Masker
 from handoff.report.metadata import write_environment_failure, write_report_metadata
 from handoff.report.service_logs import ServiceLogs
+from handoff.run.processes import ServiceDied
 from handoff.run.step_timeout import StepTimer
 from handoff.run.test_run import TestRun
 from handoff.variables.unique_data import UniqueData
@@ -187,8 +188,13 @@ def before_step(context, step) -> None:
 
 def after_step(context, step) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
-    if suite is not None:
-        suite.step_timer.stop()
+    if suite is None:
+        return
+    suite.step_timer.stop()
+    if step.status.has_failed() and suite.run.processes is not None:
+        deaths = suite.run.processes.deaths()
+        if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
+            step.exception = ServiceDied("\n".join([*deaths, f"The step's own error: {step.exception}"]))
 
 
 def after_scenario(context, scenario: Scenario) -> None:

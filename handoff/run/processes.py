@@ -28,6 +28,10 @@ class ServiceStartError(Exception):
     """A service the run starts did not become ready."""
 
 
+class ServiceDied(Exception):
+    """A service the run started ended while the run went on: an infrastructure failure, not the product's."""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -117,6 +121,16 @@ class LocalProcesses:
             f"(run.start_timeout); last probe of {running.health_url}: {last_probe}.\n"
             f"Last lines of {running.log_path}:\n{tail(running.log_path)}"
         )
+
+    def deaths(self) -> list[str]:
+        """One sentence per started service whose process has ended, with its status and last log lines."""
+        return [
+            f"service {running.service.name!r} (process {running.process.pid}) ended with exit status "
+            f"{running.process.returncode} during the run. "
+            f"Last lines of {running.log_path}:\n{tail(running.log_path, 5)}"
+            for running in self.running
+            if running.process.poll() is not None
+        ]
 
     def stop(self, grace: float = 5.0) -> None:
         """Ask every process to stop, then kill what is still there after the grace time."""

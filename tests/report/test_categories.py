@@ -18,6 +18,7 @@ EXPECTED = {
     "A step is not written yet": "test",
     "The step code has a bug": "test",
     "A passing scenario": None,
+    "A service dies mid-run": "infrastructure",
 }
 RULES = json.loads((ROOT / "handoff" / "report" / "categories.json").read_text())
 
@@ -94,3 +95,10 @@ def test_an_environment_that_is_not_ready_is_reported_as_infrastructure(tmp_path
     assert rendered_categories(report) == {"The test environment is ready": "infrastructure"}
     message = next(result.allure_results.glob("*-result.json")).read_text()
     assert "handoff.run.test_run.EnvironmentNotReady: service 'auth' is unreachable" in message
+
+
+def test_a_service_that_died_is_named_with_its_exit_status(classified_run):
+    message = classified_run.failure_message("A service dies mid-run")
+    assert message.startswith("handoff.run.processes.ServiceDied: service 'catalog' (process ")
+    assert "ended with exit status -9 during the run" in message
+    assert "The step's own error: service 'catalog' is unreachable" in message

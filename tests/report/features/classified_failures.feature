@@ -22,3 +22,8 @@ Feature: Classified failures
 
   Scenario: A passing scenario
     When the test asks the catalog for product 1
+
+  # Last: the catalog is gone for good after it.
+  Scenario: A service dies mid-run
+    Given the catalog service's process is killed
+    When the test asks the catalog for product 1

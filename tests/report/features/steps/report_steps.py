@@ -4,6 +4,7 @@ how each one is classified and shown. Not part of the sample suite's vocabulary.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -61,3 +62,10 @@ def step_fails_once(context):
     if not marker.exists():
         marker.write_text("failed once\n")
         context.world.check.equal("attempt", "a later one", "the first")
+
+
+@given("the {service} service's process is killed")
+def step_kill_service(context, service):
+    process = next(r.process for r in context.world.run.processes.running if r.service.name == service)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
