@@ -30,12 +30,13 @@ FIXED: dict[str, dict[str, Any]] = {
         "reports_dir": str,
         "keep_services": bool,
         "build_timeout": SECONDS,
-        "setup_once": list,
+        "setup_once": (list, str),  # ["module:function", ...], or "a:f, b:g" from -D
     },
     "http": {"timeout": SECONDS, "connect_timeout": SECONDS, "verify_tls": bool, "ca_bundle": str},
     "email": {"wait": SECONDS, "service": str},
     "step": {"timeout": SECONDS_OR_OFF},
-    "parallel": {"timeout": SECONDS_OR_OFF},
+    # plan, worker and setup_done: what the parallel runner hands its workers (handoff/parallel/runner.py)
+    "parallel": {"timeout": SECONDS_OR_OFF, "plan": str, "worker": str, "setup_done": str},
 }
 # Per named table: its keys, and which of them hold free-form tables of their own.
 NAMED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -129,7 +130,7 @@ def check_value(dotted: str, value: Any, where: str) -> None:
             rule = "0 or more (0: no limit)" if kind == SECONDS_OR_OFF else "more than 0"
             raise UnknownKey(f"{where}: {dotted} = {value!r} is out of range: seconds must be finite and {rule}")
     elif not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        names = {bool: "true or false", str: "a string", list: "a list"}
+        names = {bool: "true or false", str: "a string", list: "a list", (list, str): "a list or a string"}
         raise UnknownKey(f"{where}: {dotted} must be {names[kind]}, not {value!r}")
 
 

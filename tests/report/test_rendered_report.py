@@ -23,7 +23,7 @@ def test_the_report_shows_the_counts_and_a_failures_attachments(classified_repor
         overview = visible_text(browse(chromium, url, tmp_path / "profile"))
         scenario = visible_text(browse(chromium, f"{url}#{failing['id']}", tmp_path / "profile"))
         browse(chromium, f"{url}#{failing['id']}", tmp_path / "profile", screenshot=tmp_path / "failure.png")
-    assert re.search(r"Total 7 .*Failed 1 .*Broken 5 .*Passed 1", overview), overview[:1500]
+    assert re.search(r"Total 8 .*Failed 1 .*Broken 6 .*Passed 1", overview), overview[:1500]
     assert "Classified failures" in overview
     assert "The product answers wrongly" in scenario
     assert "Product defects" in scenario
@@ -36,4 +36,4 @@ def test_the_single_file_report_opens_without_a_server(classified_run, chromium,
     report = render(classified_run.allure_results, tmp_path / "single", tmp_path / "history.jsonl", single_file=True)
     assert [p.name for p in report.glob("*.html")] == ["index.html"] and not (report / "data").exists()
     overview = visible_text(browse(chromium, (report / "index.html").as_uri(), tmp_path / "profile"))
-    assert "Total 7" in overview and "Classified failures" in overview
+    assert "Total 8" in overview and "Classified failures" in overview

@@ -30,3 +30,16 @@ def postgres_url() -> str:
     finally:
         engine.dispose()
     return url
+
+
+def throwaway_databases(url: str, run_id: str) -> list[str]:
+    """The names of the databases a run made on the server at ``url`` (``handoff_<run id>_*``)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"), {"pattern": f"handoff_{run_id}_%"}
+            )
+            return [row[0] for row in rows]
+    finally:
+        engine.dispose()

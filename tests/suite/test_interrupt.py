@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.suite.behave_run import BEHAVE_INI, ROOT
+from tests.suite.conftest import throwaway_databases
 
 
 def _children(pid: int) -> set[int]:
@@ -81,13 +81,5 @@ def test_sigterm_on_postgres_drops_the_run_s_databases(tmp_path, postgres_url):
         tmp_path, signal.SIGTERM, "-D", "env=postgres", env={"HANDOFF_PG_URL": postgres_url}
     )
     assert code != 0, output
-    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-    try:
-        with engine.connect() as connection:
-            left = connection.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"), {"prefix": f"handoff_{run_id}_%"}
-            ).all()
-    finally:
-        engine.dispose()
-    assert left == [], output
+    assert throwaway_databases(postgres_url, run_id) == [], output
     assert [pid for pid in services if _alive(pid)] == [], output

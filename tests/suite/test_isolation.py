@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tests.needs import missing
 from tests.suite.behave_run import BEHAVE_INI, ROOT
-from tests.suite.conftest import DEFAULT_PG_URL
+from tests.suite.conftest import DEFAULT_PG_URL, throwaway_databases
 
 
 def _postgres_url() -> str | None:
@@ -35,18 +35,6 @@ def _postgres_url() -> str | None:
         return url
     except SQLAlchemyError:
         return None
-    finally:
-        engine.dispose()
-
-
-def _databases_of(url: str, run_id: str) -> list[str]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"), {"pattern": f"handoff_{run_id}_%"}
-            )
-            return [row[0] for row in rows]
     finally:
         engine.dispose()
 
@@ -124,4 +112,4 @@ def test_no_throwaway_database_of_the_run_is_left(shuffled_run):
     postgres = shuffled_run[4]
     if postgres is None:
         missing("the run used SQLite: no PostgreSQL server answers at HANDOFF_PG_URL")
-    assert _databases_of(postgres, shuffled_run[2]) == []
+    assert throwaway_databases(postgres, shuffled_run[2]) == []

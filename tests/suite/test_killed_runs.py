@@ -10,10 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from handoff.run.ownership import RunLabel
 from tests.suite.behave_run import BEHAVE_INI, ROOT
+from tests.suite.conftest import throwaway_databases
 from tests.suite.test_interrupt import _alive, _children
 
 HANDOFF = str(Path(sys.executable).with_name("handoff"))
@@ -72,7 +71,7 @@ def test_handoff_clean_removes_what_a_killed_run_left(tmp_path):
 def test_the_next_run_reaps_processes_folders_and_databases_of_a_killed_run(tmp_path, postgres_url):
     env = {"HANDOFF_PG_URL": postgres_url}
     run_id, services = _killed_run(tmp_path / "killed", "-D", "env=postgres", env=env)
-    assert _databases(postgres_url, run_id), "a killed run leaves its databases behind"
+    assert throwaway_databases(postgres_url, run_id), "a killed run leaves its databases behind"
     next_run = subprocess.run(
         [
             sys.executable,
@@ -94,16 +93,4 @@ def test_the_next_run_reaps_processes_folders_and_databases_of_a_killed_run(tmp_
     assert "reaped" in next_run.stderr and run_id in next_run.stderr
     assert [pid for pid in services if _alive(pid)] == []
     assert _run_folders(run_id) == []
-    assert _databases(postgres_url, run_id) == []
-
-
-def _databases(url: str, run_id: str) -> list[str]:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"), {"prefix": f"handoff_{run_id}_%"}
-            ).all()
-    finally:
-        engine.dispose()
-    return [row[0] for row in rows]
+    assert throwaway_databases(postgres_url, run_id) == []
