@@ -124,3 +124,19 @@ def test_an_expired_quarantine_counts_again(checkout):
     assert (
         "quarantine EXPIRED, failure counted again: An old quarantine fails (owner bob, expired 2020-01-31)" in output
     )
+
+
+def test_make_run_without_node_runs_the_suite_keeps_the_results_and_says_how_to_render(checkout, tmp_path):
+    tools = tmp_path / "bin"  # a PATH with what make needs, but no node and no npm
+    tools.mkdir()
+    for name in ("make", "sh", "rm", "sed", "grep", "cp", "mkdir", "env"):
+        found = shutil.which(name)
+        if found:
+            (tools / name).symlink_to(found)
+    env = {"PATH": str(tools), "HANDOFF_RENDERER_DIR": str(tmp_path / "no-renderer-yet")}
+    completed = make(checkout, "run", "ARGS=features/account", env=env)
+    output = completed.stdout + completed.stderr
+    assert "7 scenarios passed" in output, output
+    assert "render them later with: handoff report --results reports/allure-results" in output, output
+    assert len(list((checkout / "reports" / "allure-results").glob("*-result.json"))) == 7
+    assert completed.returncode == 0, output  # the run passed; only the report is still to render
