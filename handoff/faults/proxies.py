@@ -148,15 +148,17 @@ class FaultProxies:
 
 def inject(run: TestRun, called: str, fault: Fault) -> None:
     """Switch ``fault`` on for the dependency features call ``called``, until the next scenario."""
-    proxies: FaultProxies | None = getattr(run, "proxies", None)
-    (proxies or FaultProxies({})).inject(called, fault)
+    run.dependency(called).set_fault(fault)
 
 
 def clear_faults(run: Any) -> None:
-    """Switch every fault off: called before every scenario."""
+    """Switch every fault off, and give every stub its file mappings only: called before every scenario."""
     proxies: FaultProxies | None = getattr(run, "proxies", None)
     if proxies is not None:
         proxies.clear()
+    stubs = getattr(run, "stubs", None)
+    if stubs is not None:
+        stubs.reset()
 
 
 def _target_address(run: TestRun, config: ProxyConfig) -> tuple[str, int]:

@@ -89,6 +89,10 @@ class ReportAttachments:
             what = f"{sql if len(sql) <= 100 else sql[:99] + '…'} -> {len(query.rows)} row(s)"
             self.timeline.add("SQL", query.database, what, time.time() - query.elapsed_ms / 1000, query.elapsed_ms)
 
+    def on_stub_journal(self, stub: str, journal: str) -> None:
+        """What a stub received in this scenario, attached where a step checks it."""
+        self._attach(journal, f"{stub} received")
+
     def on_email(self, email: Email) -> None:
         self._attach(email.as_text(), f"Email to {', '.join(email.recipients)}: {email.subject}")
         if self.timeline is not None:
@@ -114,6 +118,8 @@ class NoAttachments:
     def end_scenario(self, failed: bool, failure: str = "") -> None: ...
 
     def on_email(self, email: Email) -> None: ...
+
+    def on_stub_journal(self, stub: str, journal: str) -> None: ...
 
 
 def cap_tail(text: str, limit: int) -> str:

@@ -10,7 +10,8 @@ placeholders: ``{run_id}``, ``{run_dir}``, ``{python}``, ``{port}``, ``{ports.<n
 ``{services.<name>.url}``, ``{services.<name>.ports.<name>}``, ``{fds.<port>}`` (the
 listening socket itself, for a service that can take one: see handoff/run/ports.py),
 ``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
-``{proxies.<name>.port}`` (fault-injecting proxies, handoff/faults/proxies.py).
+``{proxies.<name>.port}`` (fault-injecting proxies, handoff/faults/proxies.py) and
+``{stubs.<name>.url}`` / ``{stubs.<name>.port}`` (stubs of third parties, handoff/stubs).
 """
 
 from __future__ import annotations
@@ -30,12 +31,15 @@ import requests
 from handoff.config.settings import ConfigError, DatabaseConfig, ServiceConfig, Settings
 from handoff.database.databases import Databases, check_url, url_password
 from handoff.faults.proxies import FaultProxies, proxy_configs
+from handoff.faults.proxy import FaultProxy
 from handoff.http.client import HttpClient, ServiceClient, tls_failure_message
 from handoff.report.masking import Masker
 from handoff.run.ownership import RUN_FOLDER_PREFIX, RunLabel, orphaned_runs, remove_folder, stop_processes
 from handoff.run.ports import PortReservations
 from handoff.run.processes import PYTHON, LocalProcesses
 from handoff.run.termination import EndOnTermination, uninterrupted
+from handoff.stubs.server import StubServer
+from handoff.stubs.stubs import Stubs, stub_configs
 
 
 class EnvironmentNotReady(Exception):
@@ -58,6 +62,7 @@ class TestRun:
     proxy_ports: dict[str, int] = field(default_factory=dict)  # wished-for ports (a kept stack's)
     ports: PortReservations = field(default_factory=PortReservations)  # held until their service starts
     proxies: FaultProxies | None = None  # fault-injecting proxies in front of dependencies ([proxies.*])
+    stubs: Stubs | None = None  # stand-ins for third parties ([stubs.*], handoff/stubs)
     termination: EndOnTermination = field(default_factory=EndOnTermination)
     label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
 
@@ -78,6 +83,7 @@ class TestRun:
         self._assign_addresses()
         self.containers = self._container_stack()
         self.proxies = FaultProxies(proxy_configs(self.settings)).start(self)  # before the services that use them
+        self.stubs = Stubs(stub_configs(self.settings)).start()  # third parties' stand-ins, likewise
         self.databases = Databases(self._rendered_databases(), label=self.label)
         for config in self.databases.configs.values():
             check_url(config)
@@ -123,6 +129,9 @@ class TestRun:
         if self.proxies is not None:
             self.proxies.close()
             self.proxies = None
+        if self.stubs is not None:
+            self.stubs.close()
+            self.stubs = None
         if self.http is not None:
             self.http.close()
         if self.databases is not None:
@@ -149,6 +158,23 @@ class TestRun:
                 f"({', '.join(o.run_id for o in orphans)}): {len(dropped)} throw-away database(s) dropped",
                 file=sys.stderr,
             )
+
+    def dependency(self, called: str) -> FaultProxy | StubServer:
+        """The proxy or stub of the dependency features call ``called`` ("the tax service")."""
+        stub = self.stubs.called(called) if self.stubs else None
+        if stub is not None:
+            return stub
+        proxies = self.proxies or FaultProxies({})
+        if any(config.called == called for config in proxies.configs.values()):
+            return proxies.called(called)
+        known = [config.called for config in proxies.configs.values()]
+        known += self.stubs.known_names() if self.stubs else []
+        raise ConfigError(
+            f"no dependency called {called!r} in this environment (declared: {', '.join(map(repr, known)) or 'none'}); "
+            f'declare a stub of it ([stubs.<name>] called = "{called}", and let the service under test call '
+            "{stubs.<name>.url}), or a proxy in front of it "
+            f'([proxies.<name>] target = "<service>", called = "{called}")'
+        )
 
     def client(self, service: str) -> ServiceClient:
         self.settings.service(service)  # a clear error for an unknown name
@@ -191,6 +217,7 @@ class TestRun:
             "python": PYTHON,
             "secrets": SimpleNamespace(**self.secrets),
             "proxies": self.proxies.placeholders() if self.proxies else SimpleNamespace(),
+            "stubs": self.stubs.placeholders() if self.stubs else SimpleNamespace(),
             "services": SimpleNamespace(
                 **{
                     name: SimpleNamespace(url=url, ports=SimpleNamespace(**self.service_ports.get(name, {})))

@@ -1,4 +1,4 @@
-"""The generic step library: HTTP, responses, databases, email, variables, faults.
+"""The generic step library: HTTP, responses, databases, email, variables, faults, stubs.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -19,7 +19,16 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     fault_steps,
     http_steps,
     response_steps,
+    stub_steps,
     variable_steps,
 )
 
-__all__ = ["database_steps", "email_steps", "fault_steps", "http_steps", "response_steps", "variable_steps"]
+__all__ = [
+    "database_steps",
+    "email_steps",
+    "fault_steps",
+    "http_steps",
+    "response_steps",
+    "stub_steps",
+    "variable_steps",
+]

@@ -11,6 +11,8 @@ import json
 import secrets
 import sqlite3
 import threading
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,8 +23,12 @@ SCHEMA = (
 
 
 class TodoService:
-    def __init__(self, database: Path) -> None:
+    """``notify_url``: a third party told of every new to-do (a stub in the tests); when it fails
+    with a server error or cannot be reached, the to-do is not stored and the answer is 502."""
+
+    def __init__(self, database: Path, notify_url: str | None = None) -> None:
         self.database = database
+        self.notify_url = notify_url
         self.sessions: dict[str, tuple[str, str]] = {}  # session id -> (user, csrf token)
         self.lock = threading.Lock()
         with sqlite3.connect(database) as connection:
@@ -37,6 +43,21 @@ class TodoService:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def notify(self, user: str, title: str) -> bool:
+        request = urllib.request.Request(
+            self.notify_url,
+            data=json.dumps({"owner": user, "title": title}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=1.0) as answer:
+                return answer.status < 500
+        except urllib.error.HTTPError as error:
+            return error.code < 500
+        except (urllib.error.URLError, OSError):
+            return False
 
     def _handler(self):
         service = self
@@ -69,6 +90,8 @@ class TodoService:
                     return self._send(401, {"error": "not_signed_in"})
                 if self.headers.get("X-CSRFToken") != service.sessions[self._session()][1]:
                     return self._send(403, {"error": "csrf_failed"})
+                if service.notify_url and not service.notify(user, body["title"]):
+                    return self._send(502, {"error": "notification_failed"})
                 with service.lock, sqlite3.connect(service.database) as connection:
                     cursor = connection.execute(
                         "INSERT INTO todos (owner, title, done) VALUES (?, ?, 0)", (user, body["title"])
