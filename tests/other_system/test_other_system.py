@@ -37,4 +37,4 @@ def test_features_run_against_a_system_described_only_by_configuration(todo_serv
         },
     )
     assert result.exit_code == 0, result.output[-4000:]
-    assert result.statuses() == {"passed": 7}
+    assert result.statuses() == {"passed": 8}

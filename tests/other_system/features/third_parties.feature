@@ -29,6 +29,18 @@ Feature: The to-do service and the notification service it calls
     Then the response status is 502
     And the response at "$.error" is "notification_failed"
 
+  Scenario: An answer with a body set in the scenario
+    Given the notification service answers POST "/notifications" with status 200 and body
+      """
+      {"queued": false, "reason": "quiet hours"}
+      """
+    When Ann sends a POST request to todo "/todos" with
+      """
+      {"title": "read the meter"}
+      """
+    Then the response status is 201
+    And the notification service received 1 POST /notifications
+
   Scenario: The notification service down: nothing is stored, and it recovers
     Given the notification service is down
     When Ann sends a POST request to todo "/todos" with
