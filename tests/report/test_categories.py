@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from handoff.report.metadata import categories
 from handoff.run.processes import free_port
 from tests.report.conftest import render
@@ -102,3 +104,15 @@ def test_a_service_that_died_is_named_with_its_exit_status(classified_run):
     assert message.startswith("handoff.run.processes.ServiceDied: service 'catalog' (process ")
     assert "ended with exit status -9 during the run" in message
     assert "The step's own error: service 'catalog' is unreachable" in message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "handoff.containers.engine.EngineUnavailable: no Docker engine answers at unix:///var/run/docker.sock\n",
+        "handoff.containers.images.ImageError: building image handoff-shop failed: step 3\n",
+        "handoff.run.processes.ServiceDied: service 'catalog' (process 12) ended with exit status -9\n",
+    ],
+)
+def test_an_engine_an_image_or_a_dead_service_is_infrastructure(message):
+    assert allure2_category("broken", message) == "infrastructure"
