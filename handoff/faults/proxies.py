@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from handoff.config.settings import ConfigError, Settings
+from handoff.faults.names import called_name
 from handoff.faults.proxy import LOOPBACK, NO_FAULT, PROTOCOLS, Fault, FaultProxy, Mode, ProxyLoop
 
 if TYPE_CHECKING:
@@ -64,12 +65,7 @@ def proxy_configs(settings: Settings) -> dict[str, ProxyConfig]:
         protocol = str(spec.get("protocol", port if port in ("http", "smtp") else "tcp"))
         if protocol not in PROTOCOLS:
             raise ConfigError(f"proxy {name!r} in {where}: protocol {protocol!r} is not one of {', '.join(PROTOCOLS)}")
-        called = str(spec.get("called", f"the {name}"))
-        if not called.startswith("the ") or called != called.lower():
-            raise ConfigError(
-                f'proxy {name!r} in {where}: called = {called!r} must be lower case and start with "the ", '
-                'as features say it: "the payment gateway is down"'
-            )
+        called = called_name("proxy", name, spec, where, "the payment gateway is down")
         configs[name] = ProxyConfig(name, service.name, port, protocol, called)
     return configs
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from handoff.config.errors import ConfigError
 from handoff.config.schema import register_named_section
 from handoff.config.settings import Settings
+from handoff.faults.names import called_name
 from handoff.faults.proxy import LOOPBACK
 from handoff.stubs.mappings import load_mappings
 from handoff.stubs.server import StubServer
@@ -30,12 +31,7 @@ def stub_configs(settings: Settings) -> dict[str, StubConfig]:
     where = f"config/{settings.env}.toml"
     configs = {}
     for name, spec in declared.items():
-        called = str(spec.get("called", f"the {name}"))
-        if not called.startswith("the ") or called != called.lower():
-            raise ConfigError(
-                f'stub {name!r} in {where}: called = {called!r} must be lower case and start with "the ", '
-                'as features say it: "the tax service received 1 POST /quotes"'
-            )
+        called = called_name("stub", name, spec, where, "the tax service received 1 POST /quotes")
         try:
             port = int(spec.get("port", 0) or 0)
         except (TypeError, ValueError):
