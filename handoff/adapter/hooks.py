@@ -191,8 +191,8 @@ def after_step(context, step) -> None:
     if suite is None:
         return
     suite.step_timer.stop()
-    if step.status.has_failed() and suite.run.processes is not None:
-        deaths = suite.run.processes.deaths()
+    if step.status.has_failed():
+        deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
             step.exception = ServiceDied("\n".join([*deaths, f"The step's own error: {step.exception}"]))
 

@@ -282,6 +282,24 @@ class ContainerStack:
             if pending:
                 time.sleep(0.1)
 
+    def deaths(self) -> list[str]:
+        """One sentence per started container that is no longer running, with its exit status and last log lines."""
+        found = []
+        for running in self.running:
+            try:
+                status, code = running.state()
+            except NotFound:
+                status, code = "removed", None
+            except APIError as error:
+                status, code = f"beyond reach (the engine said: {error.explanation or error})", None
+            if status != "running":
+                found.append(
+                    f"service {running.service.name!r} (container {running.container.name}) is {status}"
+                    f"{f' with exit status {code}' if code is not None else ''} during the run. "
+                    f"Last lines of {running.log_path}:\n{tail(running.log_path, 5)}"
+                )
+        return found
+
     def close(self) -> None:
         """Remove what this run started (a kept stack stays); safe to call twice, not interrupted by Ctrl-C."""
         if self.client is None:

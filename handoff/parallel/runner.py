@@ -36,9 +36,9 @@ from typing import Any, TextIO
 
 from behave.api.runner import ITestRunner
 from behave.formatter.base import Formatter
-from behave.runner import Runner
 
 from handoff.adapter.project import project_dir
+from handoff.adapter.runner import Runner
 from handoff.config.settings import Settings, load_settings
 from handoff.parallel.sharding import (
     ScenarioRef,
@@ -50,6 +50,7 @@ from handoff.parallel.sharding import (
     select_shard,
     write_durations,
 )
+from handoff.report.quarantine import muting
 from handoff.run.processes import tail
 
 WORKER_RUNNER = "handoff.parallel.runner:WorkerRunner"
@@ -103,7 +104,7 @@ def run_setup_once(settings: Settings) -> dict[str, str]:
 
 
 class WorkerRunner(Runner):
-    """behave's own runner, limited to the scenario locations in its plan.
+    """Handoff's runner (behave's, with the quarantine rule), limited to the scenario locations in its plan.
 
     The plan is a JSON list of locations in the file named by HANDOFF_PARALLEL__PLAN
     (or given directly). Scenarios outside it are removed before the run starts, so
@@ -203,12 +204,19 @@ class ScenarioEvents(Formatter):
                 "status": status,
                 "seconds": round(time.monotonic() - self.started, 4),
                 "message": message,
+                **_quarantine(scenario, status),
             }
         )
 
     def _emit(self, event: dict) -> None:
         self.stream.write(json.dumps({"worker": self.worker, **event}, ensure_ascii=False) + "\n")
         self.stream.flush()
+
+
+def _quarantine(scenario, status: str) -> dict[str, str]:
+    """For a failed scenario under a quarantine in force: who owns it and until when (its failure is not counted)."""
+    quarantine = muting(scenario.effective_tags) if status in FAILED_STATUSES else None
+    return {"quarantined": f"owner {quarantine.owner}, until {quarantine.until}"} if quarantine else {}
 
 
 # -- the parent side -----------------------------------------------------------------
@@ -431,7 +439,8 @@ class WorkerPool:
         if len(lines) > 6:  # a traceback: its first line and the exception at its end
             lines = [lines[0], "…", *lines[-4:]]
         message = "\n".join("      " + line for line in lines)
-        self._say(f"FAILED {event['location']}  {event['name']} (worker {event['worker']})\n{message}")
+        verdict = f"QUARANTINED ({event['quarantined']}), not counted:" if event.get("quarantined") else "FAILED"
+        self._say(f"{verdict} {event['location']}  {event['name']} (worker {event['worker']})\n{message}")
 
     def _progress(self, final: bool = False) -> None:
         now = time.monotonic()
@@ -521,7 +530,10 @@ class WorkerPool:
         }
         (self.reports / "workers" / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         self._write_rerun_file([e["location"] for e in self.failures] + summary["not_run"])
-        return bool(self.failures or self.crashes or not_run or interrupted or timed_out)
+        counted = [event for event in self.failures if not event.get("quarantined")]
+        if self.failures and not counted:
+            self._say("only quarantined scenarios failed: the run passes (they stay in the report)")
+        return bool(counted or self.crashes or not_run or interrupted or timed_out)
 
     def _write_rerun_file(self, locations: list[str]) -> None:
         """What behave's rerun formatter would write, when it was asked for (make rerun reads it)."""

@@ -6,10 +6,11 @@ A team that knows a scenario is flaky, and who fixes it by when, tags it::
     Scenario: The confirmation email arrives
 
 Until that day ends, a failure of that scenario still shows in the report (muted, with
-who owns it and until when), but does not fail the run's outcome (``make run``,
-``handoff run``). From the next day on it counts again, and the run says that the
-quarantine has expired. A quarantine tag without an owner or a valid date is an error:
-a quarantine nobody owns never ends.
+who owns it and until when), but does not fail the run's outcome: not for a bare
+``behave`` with Handoff's runner (the ``runner`` line ``handoff init`` writes into
+``behave.ini``), nor ``make run``, ``handoff run`` or a parallel run. From the next day
+on it counts again, and the run says that the quarantine has expired. A quarantine tag
+without an owner or a valid date is an error: a quarantine nobody owns never ends.
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ class Quarantine:
                 raise BadQuarantine(f"@{tag}: {match['until']} is not a date") from None
             return cls(match["owner"], until)
         return None
+
+
+def muting(tags: Iterable[str], today: dt.date | None = None) -> Quarantine | None:
+    """The quarantine in force for a scenario with these tags; None without one, or once it expired.
+
+    A malformed quarantine tag mutes nothing (:func:`apply` reports it).
+    """
+    try:
+        quarantine = Quarantine.from_tags(tags)
+    except BadQuarantine:
+        return None
+    if quarantine is None or not quarantine.in_force(today or dt.date.today()):
+        return None
+    return quarantine
 
 
 @dataclass

@@ -113,6 +113,11 @@ class TestRun:
         self.check_environment()
         return self
 
+    def deaths(self) -> list[str]:
+        """One sentence per service of the run that is gone (its process ended, its container stopped)."""
+        found = self.processes.deaths() if self.processes is not None else []
+        return found + (self.containers.deaths() if self.containers is not None else [])
+
     def close(self) -> None:
         """Stop what the run started and drop what it created; safe to call twice, not cut short by signals."""
         try:

@@ -143,3 +143,14 @@ def test_a_kept_stack_is_reused_by_the_next_run(docker_client, tmp_path):
         subprocess.run([sys.executable, "-m", "handoff.containers", "down"], cwd=ROOT, check=True, timeout=120)
     assert docker_client.containers.list(all=True, filters={"label": LABEL_KEEP}) == []
     remove_labelled(docker_client, LABEL_KEEP)
+
+
+def test_a_container_that_dies_mid_run_is_named_as_infrastructure(docker_client, tmp_path):
+    feature = ROOT / "tests" / "report" / "features" / "classified_failures.feature"
+    result = run_behave(tmp_path, str(feature), "-n", "A service dies mid-run", "-D", "env=docker", timeout=600)
+    assert result.exit_code == 1, result.output[-3000:]
+    message = result.failure_message("A service dies mid-run")
+    assert message.startswith("handoff.run.processes.ServiceDied: service 'catalog' (container handoff-"), message
+    assert "is exited with exit status 137 during the run" in message
+    assert "The step's own error: service 'catalog' is unreachable" in message
+    assert resources_of_run(docker_client, _run_id(result.output)) == []

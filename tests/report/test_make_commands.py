@@ -126,6 +126,39 @@ def test_an_expired_quarantine_counts_again(checkout):
     )
 
 
+def behave(checkout: Path, *args: str) -> subprocess.CompletedProcess:
+    """``behave ...`` typed in the checkout, with the virtual environment activated."""
+    path = f"{checkout / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["behave", *args], cwd=checkout, env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_a_bare_behave_does_not_count_a_quarantined_failure(checkout):
+    completed = behave(checkout, "tests/report/features/quarantine/in_force.feature")
+    output = completed.stdout + completed.stderr
+    assert "1 scenario passed, 1 failed" in output, output
+    assert "QUARANTINED, failure not counted: A known flaky check fails (owner alice, until 2999-12-31)" in output
+    assert completed.returncode == 0, output
+
+
+def test_a_bare_behave_counts_an_expired_quarantine_and_any_other_failure(checkout):
+    completed = behave(checkout, "tests/report/features/quarantine")
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "only quarantined scenarios failed" not in completed.stdout
+
+
+def test_a_parallel_run_does_not_count_a_quarantined_failure(checkout):
+    completed = make(checkout, "run", "JOBS=2", "ARGS=tests/report/features/quarantine/in_force.feature", env={})
+    output = completed.stdout + completed.stderr
+    assert "QUARANTINED (owner alice, until 2999-12-31), not counted:" in output, output
+    assert "only quarantined scenarios failed: the run passes" in output
+    assert completed.returncode == 0, output
+
+    expired = make(checkout, "run", "JOBS=2", "ARGS=tests/report/features/quarantine", env={})
+    assert expired.returncode == 2 and "Error 1" in expired.stderr, expired.stdout + expired.stderr
+
+
 def test_make_run_without_node_runs_the_suite_keeps_the_results_and_says_how_to_render(checkout, tmp_path):
     tools = tmp_path / "bin"  # a PATH with what make needs, but no node and no npm
     tools.mkdir()

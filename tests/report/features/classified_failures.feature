@@ -25,5 +25,5 @@ Feature: Classified failures
 
   # Last: the catalog is gone for good after it.
   Scenario: A service dies mid-run
-    Given the catalog service's process is killed
+    Given the catalog service is killed
     When the test asks the catalog for product 1

@@ -64,8 +64,14 @@ def step_fails_once(context):
         context.world.check.equal("attempt", "a later one", "the first")
 
 
-@given("the {service} service's process is killed")
+@given("the {service} service is killed")
 def step_kill_service(context, service):
-    process = next(r.process for r in context.world.run.processes.running if r.service.name == service)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
+    run = context.world.run
+    processes = [r.process for r in (run.processes.running if run.processes else []) if r.service.name == service]
+    if processes:
+        os.killpg(processes[0].pid, signal.SIGKILL)
+        processes[0].wait(timeout=10)
+        return
+    container = next(c.container for c in run.containers.running if c.service.name == service)
+    container.kill()
+    container.wait(timeout=30)
