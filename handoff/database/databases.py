@@ -20,6 +20,7 @@ from sqlalchemy.sql.expression import Executable
 
 from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
+from handoff.database.drivers import check_driver, sqlalchemy_url
 
 
 class DatabaseUnreachable(Exception):
@@ -44,15 +45,9 @@ class Query:
 QueryListener = Callable[[Query], None]
 
 
-def sqlalchemy_url(url: str) -> str:
-    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
 def check_url(config: DatabaseConfig) -> None:
-    """A clear error, naming the key and where it came from, for a url that is no database URL."""
+    """A clear error, naming the key and where it came from, for a url that is no database URL
+    or one whose driver is not installed (the rendered url: placeholders filled)."""
     try:
         make_url(sqlalchemy_url(config.url))
     except ArgumentError:
@@ -61,6 +56,7 @@ def check_url(config: DatabaseConfig) -> None:
             f"database {config.name!r}: {shown!r} is not a database URL such as postgresql://user@host:5432/name "
             f"or sqlite:///path.db ({config.source or f'databases.{config.name}.url'})"
         ) from None
+    check_driver(config.name, config.url, config.source or f"databases.{config.name}.url")
 
 
 def url_password(url: str) -> str | None:
