@@ -21,6 +21,7 @@ from sqlalchemy.sql.expression import Executable
 from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
 from handoff.database.drivers import check_driver, sqlalchemy_url
+from handoff.report.masking import MASK, is_credential_column
 
 
 class DatabaseUnreachable(Exception):
@@ -38,8 +39,18 @@ class Query:
     elapsed_ms: float = 0.0
 
     def summary(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.shown_params().items())
         return f"[{self.database}] {' '.join(self.sql.split())}  ({params}) -> {len(self.rows)} row(s)"
+
+    def shown_params(self) -> dict[str, Any]:
+        """The parameters as messages and the report show them: credentials' values as ``****``."""
+        return {k: MASK if is_credential_column(k) and v is not None else v for k, v in self.params.items()}
+
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """The rows as the report shows them: values of columns named like credentials as ``****``."""
+        return [
+            {k: MASK if is_credential_column(k) and v is not None else v for k, v in row.items()} for row in self.rows
+        ]
 
 
 QueryListener = Callable[[Query], None]

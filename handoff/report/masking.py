@@ -18,6 +18,7 @@ into ``****``. The run says so once, naming the secret, never showing its value.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import threading
@@ -69,6 +70,22 @@ def is_secret_header(name: str) -> bool:
     """A header that carries credentials: the known ones, and any named like a token, key, secret or session."""
     lowered = name.lower()
     return lowered in SECRET_HEADERS or bool(_SECRET_HEADER_NAME.search(lowered))
+
+
+_CREDENTIAL_PARTS = frozenset(
+    {"password", "passwords", "passwd", "pwd", "passphrase", "hash", "hashed", "hashes", "digest", "token", "tokens"}
+    | {"secret", "secrets", "salt", "apikey", "credential", "credentials", "otp", "totp", "pin"}
+)
+_CREDENTIAL_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key")})
+
+
+def is_credential_column(name: str) -> bool:
+    """A column (or field) whose values are credentials by its name: password, password_hash, hash,
+    token, secret, api_key / apiKey, salt... Its values are shown as ``****``."""
+    parts = [part.lower() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+    return any(part in _CREDENTIAL_PARTS for part in parts) or any(
+        pair in _CREDENTIAL_PAIRS for pair in itertools.pairwise(parts)
+    )
 
 
 def luhn_valid(digits: str) -> bool:
