@@ -72,3 +72,12 @@ def test_masked_url_hides_only_the_password():
     assert masked_url("postgresql://app:s3cr:et@db/orders") == "postgresql://app:****@db/orders"
     assert masked_url("sqlite:///orders.db") == "sqlite:///orders.db"
     assert masked_url("postgresql://app@db/orders") == "postgresql://app@db/orders"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("databse.orders.url", "databases.orders.url"), ("secret.api_key", "secrets.api_key"), ("datas.x", "data.x")],
+)
+def test_a_misspelt_section_of_these_keys_gets_did_you_mean(typed, meant, config_dir):
+    with pytest.raises(ConfigError, match=rf"did you mean '{meant}'\?"):
+        load_settings({typed: "v"}, {}, config_dir)
