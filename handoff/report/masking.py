@@ -48,7 +48,11 @@ _SECRET_WORDS = (
     r"|credential|authorization|cvc|cvv"
 )
 _SECRET_FIELD = rf"[\w-]*(?:{_SECRET_WORDS})[\w-]*"
-_SECRET_HEADER_NAME = re.compile(rf"(?i:{_SECRET_WORDS}|cookie|auth|session|csrf)")
+# Not "auth" or "credential" alone: WWW-Authenticate and Access-Control-Allow-Credentials say why a
+# request was refused, and hold no secret.
+_SECRET_HEADER_NAME = re.compile(
+    r"(?i:authorization|password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|cookie|session|csrf)"
+)
 _SECRET_HEADER_LINE = re.compile(
     r"(?im)^([ \t]*(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
     r"[\w-]*(?:token|secret|password|api-key|apikey)[\w-]*):[ \t]*(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?)\S.*$"
@@ -151,8 +155,9 @@ class Masker:
         if not value:
             return
         if not masked_by_value(value):
-            if name and name not in self._warned:
-                self._warned.add(name)
+            # once per value: five databases on one server share one password, and one line says it
+            if name and value not in self._warned:
+                self._warned.add(value)
                 why = (
                     f"shorter than {MIN_VALUE_LENGTH} characters"
                     if len(value) < MIN_VALUE_LENGTH

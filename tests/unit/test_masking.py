@@ -80,6 +80,7 @@ def test_a_secret_too_short_to_be_masked_by_value_is_named_once_never_shown():
     masker = Masker(warn=warnings.append)
     masker.add("shop", name="secret 'db_password'")
     masker.add("shop", name="secret 'db_password'")
+    masker.add("shop", name="the password of databases.orders.url")  # the same value: said once
     masker.add("postgres", name="secret 'admin_password'")  # 8 characters, but a plain word
     masker.add("hunter22", name="secret 'api_key'")  # masked by value: no warning
     assert len(warnings) == 2
@@ -99,12 +100,15 @@ def test_which_values_are_masked_wherever_they_appear(value, by_value):
 
 def test_headers_named_like_credentials_are_masked_whatever_their_name():
     headers = {"X-Auth-Token": "t", "Api-Key": "k", "Set-Cookie": "sid=1", "X-Session-Id": "s", "X-Request-Id": "r"}
+    headers |= {"WWW-Authenticate": 'Bearer error="invalid_token"', "Access-Control-Allow-Credentials": "true"}
     assert Masker().mask_headers(headers) == {
         "X-Auth-Token": "****",
         "Api-Key": "****",
         "Set-Cookie": "****",
         "X-Session-Id": "****",
         "X-Request-Id": "r",
+        "WWW-Authenticate": 'Bearer error="invalid_token"',  # says why, holds no secret
+        "Access-Control-Allow-Credentials": "true",
     }
 
 
