@@ -23,6 +23,8 @@ PSYCOPG = "psycopg"
 ASYNC_DRIVERS = frozenset({"asyncpg", "psycopg_async", "aiosqlite", "aiomysql", "asyncmy"})
 # How to get a driver SQLAlchemy knows, for the dialects people use most.
 INSTALL_HINTS = {
+    "postgresql": "for PostgreSQL, install Handoff's PostgreSQL extra: pip install 'handoff-bdd[postgres]'",
+    "postgres": "for PostgreSQL, install Handoff's PostgreSQL extra: pip install 'handoff-bdd[postgres]'",
     "mysql": "for MySQL, install a driver (pip install pymysql) and write mysql+pymysql://user:password@host:3306/name",
     "mariadb": "for MariaDB, install a driver (pip install pymysql) and write "
     "mariadb+pymysql://user:password@host:3306/name",

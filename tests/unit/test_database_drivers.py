@@ -81,3 +81,19 @@ def test_masked_url_hides_only_the_password():
 def test_a_misspelt_section_of_these_keys_gets_did_you_mean(typed, meant, config_dir):
     with pytest.raises(ConfigError, match=rf"did you mean '{meant}'\?"):
         load_settings({typed: "v"}, {}, config_dir)
+
+
+def test_without_the_postgres_extra_a_postgresql_url_says_what_to_install(config_dir, monkeypatch):
+    import sys
+
+    from handoff.database.drivers import driver_installed
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
+    driver_installed.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"pip install 'handoff-bdd\[postgres\]'") as raised:
+            load_settings({"databases.orders.url": "postgresql://app:pw@db/orders"}, {}, config_dir)
+        assert "its driver 'psycopg' is not installed" in str(raised.value)
+        assert "Write sqlite:///path/to/file.db instead" in str(raised.value)
+    finally:
+        driver_installed.cache_clear()
