@@ -94,6 +94,12 @@ def render(project: Path, feature_dirs: Sequence[Path]) -> str:
         '(before a closing "with": `... has a row in "orders" within 5 seconds with`) to poll',
         "until it holds.",
         "",
+        "Built-in variables: `{uuid}`, `{unique_id}`, `{unique_email}`, `{now}` and `{today}`",
+        "(with offsets such as `{now+5m}`, `{today-1d}`), `{secrets.<name>}` (a secret named in",
+        "`[secrets]` of config/<env>.toml, read from its environment variable and masked in the",
+        "report) and `{data.<name>}` (the environment's test data, `[data]` in config/<env>.toml;",
+        "`{data.cards.approved}` reaches into a table). Saved values: `{name}`, `{name.field}`.",
+        "",
     ]
     for module in sorted(by_module):
         lines += [f"## {module}", "", summaries[module], ""]

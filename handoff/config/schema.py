@@ -96,6 +96,9 @@ def check_dotted_key(dotted: str, where: str) -> None:
     if section in TOP_LEVEL_SCALARS and not rest:
         return
     if section not in known_sections():
+        nearest = difflib.get_close_matches(section, known_sections(), n=1, cutoff=0.6)
+        if nearest and rest:  # a misspelt section: secret.api_key, databse.orders.url
+            raise UnknownKey(f"{where}: unknown key {dotted!r}; did you mean {nearest[0] + '.' + rest!r}?")
         raise UnknownKey(_unknown(f"key {dotted!r}", dotted, _all_dotted_keys(), where))
     if not rest and section not in TOP_LEVEL_SCALARS:
         raise UnknownKey(f"{where}: {section!r} holds a section, not a value: name a key in it ({section}.<key>)")

@@ -181,7 +181,7 @@ def load_settings(
         values=_freeze(values),
         sources=MappingProxyType(sources),
         services=MappingProxyType(_services(values, env)),
-        databases=MappingProxyType(_databases(values, env, variables)),
+        databases=MappingProxyType(_databases(values, env, variables, sources)),
         project_dir=project_dir,
     )
 
@@ -333,20 +333,38 @@ def _services(values: Mapping[str, Any], env: str) -> dict[str, ServiceConfig]:
 
 
 def _databases(
-    values: Mapping[str, Any], env: str, variables: Mapping[str, list[tuple[str, bool]]]
+    values: Mapping[str, Any],
+    env: str,
+    variables: Mapping[str, list[tuple[str, bool]]],
+    sources: Mapping[str, str],
 ) -> dict[str, DatabaseConfig]:
     databases = {}
     for name, spec in values["databases"].items():
         _expect_table(spec, f"databases.{name}", env)
+        key = f"databases.{name}.url"
         if not spec.get("url"):
-            raise ConfigError(missing_key_message(f"databases.{name}.url", env))
-        source = f"databases.{name}.url in config/{env}.toml"
-        for variable, is_set in variables.get(f"databases.{name}.url", []):
-            source += f", from {variable}" + (
-                "" if is_set else f" (not set: the file's default for {variable} was used)"
-            )
+            raise ConfigError(missing_key_message(key, env))
+        origin = sources.get(key, f"config/{env}.toml")
+        if origin == "-D":
+            source = f"{key} from -D {key}=..."
+        elif origin.startswith("environment"):
+            source = f"{key} from environment variable {ENV_PREFIX}{key.upper().replace('.', '__')}"
+        else:
+            source = f"{key} in {origin}"
+            for variable, is_set in variables.get(key, []):
+                source += f", from {variable}" + (
+                    "" if is_set else f" (not set: the file's default for {variable} was used)"
+                )
         databases[name] = DatabaseConfig(name, str(spec["url"]), bool(spec.get("create", False)), source)
+        _check_driver(name, databases[name].url, source)
     return databases
+
+
+def _check_driver(name: str, url: str, source: str) -> None:
+    """Before the first scenario: a URL whose driver is missing is refused with what to write instead."""
+    from handoff.database.drivers import check_driver  # imports SQLAlchemy: only when a database is declared
+
+    check_driver(name, url, source)
 
 
 def _expect_table(spec: Any, key: str, env: str) -> None:

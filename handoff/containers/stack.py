@@ -149,7 +149,7 @@ class ContainerStack:
         for name, value in adopted.items():
             if name in _made_up_secrets(run):
                 run.secrets[name] = value
-                run.masker.add(value)
+                run.masker.add(value, name=f"secret {name!r}")
 
     def start(self, run: TestRun) -> None:
         """Build or find every image, then start the services level by level, each level ready first."""

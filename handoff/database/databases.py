@@ -20,6 +20,8 @@ from sqlalchemy.sql.expression import Executable
 
 from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
+from handoff.database.drivers import check_driver, sqlalchemy_url
+from handoff.report.masking import MASK, is_credential_column
 
 
 class DatabaseUnreachable(Exception):
@@ -37,22 +39,26 @@ class Query:
     elapsed_ms: float = 0.0
 
     def summary(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.shown_params().items())
         return f"[{self.database}] {' '.join(self.sql.split())}  ({params}) -> {len(self.rows)} row(s)"
+
+    def shown_params(self) -> dict[str, Any]:
+        """The parameters as messages and the report show them: credentials' values as ``****``."""
+        return {k: MASK if is_credential_column(k) and v is not None else v for k, v in self.params.items()}
+
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """The rows as the report shows them: values of columns named like credentials as ``****``."""
+        return [
+            {k: MASK if is_credential_column(k) and v is not None else v for k, v in row.items()} for row in self.rows
+        ]
 
 
 QueryListener = Callable[[Query], None]
 
 
-def sqlalchemy_url(url: str) -> str:
-    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
 def check_url(config: DatabaseConfig) -> None:
-    """A clear error, naming the key and where it came from, for a url that is no database URL."""
+    """A clear error, naming the key and where it came from, for a url that is no database URL
+    or one whose driver is not installed (the rendered url: placeholders filled)."""
     try:
         make_url(sqlalchemy_url(config.url))
     except ArgumentError:
@@ -61,6 +67,7 @@ def check_url(config: DatabaseConfig) -> None:
             f"database {config.name!r}: {shown!r} is not a database URL such as postgresql://user@host:5432/name "
             f"or sqlite:///path.db ({config.source or f'databases.{config.name}.url'})"
         ) from None
+    check_driver(config.name, config.url, config.source or f"databases.{config.name}.url")
 
 
 def url_password(url: str) -> str | None:

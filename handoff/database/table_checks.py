@@ -4,6 +4,10 @@ Table and column names come from feature text, so they are checked against the
 database's own catalog and quoted by SQLAlchemy; values are always bound parameters.
 A cell may hold a marker (``#notnull``, ``#regex ^ord_``, ``#null``…, see
 :mod:`handoff.matching.patterns`); markers are checked after the rows are read.
+
+Columns named like credentials (password, password_hash, token, api_key, salt...: see
+:func:`handoff.report.masking.is_credential_column`) are compared on their real values
+and shown as ``****`` in every message.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy.types import Boolean, Float, Integer, Numeric
 from handoff.database.databases import Databases, Query
 from handoff.matching.checker import Checker, format_table
 from handoff.matching.patterns import is_marker, matches
+from handoff.report.masking import MASK, is_credential_column
 
 
 class TableReader:
@@ -71,6 +76,13 @@ def as_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def shown_cell(column_name: str, value: Any) -> str:
+    """A cell as messages show it: a credential column's value as ``****`` (a marker as written)."""
+    if is_credential_column(column_name) and value is not None and not is_marker(value):
+        return MASK
+    return as_cell(value)
 
 
 def _plain(value: Any) -> Any:
@@ -175,7 +187,7 @@ class TableExpectations:
             what,
             "expected a row like:\n"
             + _table([row])
-            + f"\nrows with {first_column} = {first_value!r}:\n"
+            + f"\nrows with {first_column} = {shown_cell(first_column, first_value)!r}:\n"
             + _table(neighbours, list(row)),
             self.reader.last_query,
         )
@@ -196,8 +208,8 @@ def rows_correspond(actual: list[dict[str, Any]], expected: list[dict[str, Any]]
 
 def _table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
     columns = columns or list(dict.fromkeys(c for row in rows for c in row))
-    return format_table(columns, [[as_cell(row.get(c)) for c in columns] for row in rows])
+    return format_table(columns, [[shown_cell(c, row.get(c)) for c in columns] for row in rows])
 
 
 def _describe(conditions: dict[str, Any]) -> str:
-    return " and ".join(f"{k} = {v!r}" for k, v in conditions.items()) or "(all rows)"
+    return " and ".join(f"{k} = {shown_cell(k, v)!r}" for k, v in conditions.items()) or "(all rows)"

@@ -1,5 +1,7 @@
 """Checks of an HTTP response: status, values at JSON paths, whole payloads, schemas,
-headers and time. Each failure shows expected and actual and the exchange behind them.
+headers and time. Each failure shows expected and actual and the exchange behind them;
+a wrong status also shows the response's body (masked, the first 1000 characters), since
+an error's body usually says why.
 """
 
 from __future__ import annotations
@@ -9,14 +11,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from handoff.http.client import Response
+from handoff.http.client import Response, cap, pretty_json
 from handoff.matching.checker import Checker
 from handoff.matching.json_payloads import describe_mismatches, find, load_schema, pretty, schema_errors
 from handoff.matching.patterns import EQUAL, MISSING, match
 
+STATUS_BODY_LIMIT = 1000  # characters of the body a wrong status shows in the console; the report has it all
+
 
 def expect_status(check: Checker, response: Response, status: int) -> None:
-    check.equal("response status", status, response.status, response.exchange)
+    if response.status == status:
+        return
+    detail = f"expected: {status!r}\nactual:   {response.status!r}"
+    if response.text:
+        # masked before it is cut, so that no secret is cut in two and left half readable
+        body = cap(check.masker.mask(pretty_json(response.text)), STATUS_BODY_LIMIT)
+        detail += "\nresponse body:\n" + "\n".join("  " + line for line in body.splitlines())
+    check.fail("response status", detail, response.exchange)
 
 
 def expect_value(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:

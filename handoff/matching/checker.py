@@ -2,6 +2,7 @@
 
 Every failure shows what was checked, expected and actual side by side, and the
 evidence behind the actual value: the HTTP exchange or the database query, masked.
+Columns named like credentials are compared on their values and shown as ``****``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from handoff.report.masking import Masker
+from handoff.report.masking import MASK, Masker, is_credential_column
 
 
 class Evidence(Protocol):
@@ -48,7 +49,10 @@ class Checker:
         if want != got:
             self.fail(
                 what,
-                "expected rows:\n" + format_table(columns, want) + "\nactual rows:\n" + format_table(columns, got),
+                "expected rows:\n"
+                + format_table(columns, _shown(columns, want))
+                + "\nactual rows:\n"
+                + format_table(columns, _shown(columns, got)),
                 *evidence,
             )
 
@@ -59,6 +63,12 @@ class Checker:
             lines.append("  evidence:")
             lines += [f"    {item.summary()}" for item in shown]
         raise ExpectationFailed(self.masker.mask("\n".join(lines)))
+
+
+def _shown(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[list[str]]:
+    """Rows as a message shows them: columns named like credentials as ``****``."""
+    hidden = [is_credential_column(column) for column in columns]
+    return [[MASK if hide and cell else cell for cell, hide in zip(row, hidden, strict=True)] for row in rows]
 
 
 def _normalised(row: Mapping[str, Any], columns: Iterable[str]) -> tuple[str, ...]:

@@ -75,9 +75,10 @@ class ReportAttachments:
             self.timeline.add("HTTP", f"test -> {exchange.service}", what, exchange.started_at, exchange.elapsed_ms)
 
     def on_query(self, query: Query) -> None:
-        columns = list(query.rows[0]) if query.rows else []
-        rows = [[str(row[c]) for c in columns] for row in query.rows]
-        params = json.dumps(query.params, default=str, ensure_ascii=False)
+        shown = query.shown_rows()  # columns named like credentials as ****
+        columns = list(shown[0]) if shown else []
+        rows = [[str(row[c]) for c in columns] for row in shown]
+        params = json.dumps(query.shown_params(), default=str, ensure_ascii=False)
         body = (
             f"database: {query.database}\n{query.sql.strip()}\nparameters: {params}\n"
             f"{len(query.rows)} row(s) in {query.elapsed_ms:.1f} ms\n\n"

@@ -87,7 +87,7 @@ class TestRun:
         self.databases = Databases(self._rendered_databases(), label=self.label)
         for config in self.databases.configs.values():
             check_url(config)
-            self.masker.add(url_password(config.url))
+            self.masker.add(url_password(config.url), name=f"the password of databases.{config.name}.url")
         self.http = HttpClient(
             timeout=float(self.settings.get("http.timeout")),
             connect_timeout=float(self.settings.get("http.connect_timeout")),
@@ -265,7 +265,7 @@ class TestRun:
                     raise ConfigError(f"secret {name!r} is read from environment variable {variable}, which is not set")
                 value = secrets.token_urlsafe(24)  # the run starts the services: it picks one
             self.secrets[name] = value
-            self.masker.add(value)
+            self.masker.add(value, name=f"secret {name!r} (environment variable {variable})")
 
     def _assign_addresses(self) -> None:
         for name, service in self.settings.services.items():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from handoff.report.masking import Masker, luhn_valid, mask_card_numbers
+from handoff.report.masking import Masker, luhn_valid, mask_card_numbers, masked_by_value
 
 
 def test_known_secret_values_are_masked_everywhere():
@@ -63,3 +63,57 @@ def test_a_scenarios_secrets_are_forgotten_at_its_end_the_runs_are_kept():
     assert masker.mask("run-secret-1 alice-token-123") == "**** ****"
     masker.forget_scenario_secrets()
     assert masker.mask("run-secret-1 alice-token-123") == "**** alice-token-123"
+
+
+def test_a_short_database_password_is_masked_where_it_is_used_not_wherever_the_word_appears():
+    warnings = []
+    masker = Masker(warn=warnings.append)
+    masker.add("shop", name="the password of databases.catalog.url")
+    text = "the shop's catalog service (shop_catalog) reads postgresql://shop:shop@db:5432/shop"
+    assert masker.mask(text) == "the shop's catalog service (shop_catalog) reads postgresql://shop:****@db:5432/shop"
+    assert masker.mask('{"user": "shop", "password": "shop"}') == '{"user": "shop", "password": "****"}'
+    assert masker.mask("user=shop&password=shop") == "user=shop&password=****"
+
+
+def test_a_secret_too_short_to_be_masked_by_value_is_named_once_never_shown():
+    warnings = []
+    masker = Masker(warn=warnings.append)
+    masker.add("shop", name="secret 'db_password'")
+    masker.add("shop", name="secret 'db_password'")
+    masker.add("shop", name="the password of databases.orders.url")  # the same value: said once
+    masker.add("postgres", name="secret 'admin_password'")  # 8 characters, but a plain word
+    masker.add("hunter22", name="secret 'api_key'")  # masked by value: no warning
+    assert len(warnings) == 2
+    assert "secret 'db_password'" in warnings[0] and "shorter than 8 characters" in warnings[0]
+    assert "secret 'admin_password'" in warnings[1] and "single word" in warnings[1]
+    assert not any("shop" in line.replace("'db_password'", "") for line in warnings)
+    assert masker.mask("postgresql is up, key hunter22") == "postgresql is up, key ****"
+
+
+@pytest.mark.parametrize(
+    ("value", "by_value"),
+    [("shop", False), ("devpass", False), ("postgres", False), ("hunter22", True), ("correcthorsebattery", True)],
+)
+def test_which_values_are_masked_wherever_they_appear(value, by_value):
+    assert masked_by_value(value) is by_value
+
+
+def test_headers_named_like_credentials_are_masked_whatever_their_name():
+    headers = {"X-Auth-Token": "t", "Api-Key": "k", "Set-Cookie": "sid=1", "X-Session-Id": "s", "X-Request-Id": "r"}
+    headers |= {"WWW-Authenticate": 'Bearer error="invalid_token"', "Access-Control-Allow-Credentials": "true"}
+    assert Masker().mask_headers(headers) == {
+        "X-Auth-Token": "****",
+        "Api-Key": "****",
+        "Set-Cookie": "****",
+        "X-Session-Id": "****",
+        "X-Request-Id": "r",
+        "WWW-Authenticate": 'Bearer error="invalid_token"',  # says why, holds no secret
+        "Access-Control-Allow-Credentials": "true",
+    }
+
+
+def test_credential_header_lines_in_text_are_masked():
+    text = "Content-Type: application/json\nX-API-Key: abc\nCookie: sid=1; csrftoken=2\nAuthorization: Basic YWI6Y2Q="
+    assert Masker().mask(text) == (
+        "Content-Type: application/json\nX-API-Key: ****\nCookie: ****\nAuthorization: Basic ****"
+    )

@@ -67,3 +67,43 @@ def test_feature_queries_are_single_selects_with_bound_values(tables):
         tables.query("shop", "DELETE FROM orders", {})
     with pytest.raises(ValueError, match="only a single SELECT"):
         tables.query("shop", "SELECT 1; DELETE FROM orders", {})
+
+
+@pytest.fixture
+def accounts(tmp_path):
+    url = f"sqlite:///{tmp_path}/accounts.db"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE accounts (name TEXT, password_hash TEXT, apiKey TEXT, salt TEXT)"))
+        connection.execute(text("INSERT INTO accounts VALUES ('ann', 'pbkdf2$real-hash', 'key-ann-1', 'NaCl')"))
+    engine.dispose()
+    databases = Databases({"shop": DatabaseConfig("shop", url)})
+    yield TableExpectations(TableReader(databases), Checker(Masker()))
+    databases.dispose()
+
+
+def test_credential_columns_are_compared_on_real_values(accounts):
+    accounts.has_rows("shop", "accounts", [{"name": "ann", "password_hash": "pbkdf2$real-hash", "salt": "NaCl"}])
+    accounts.has_rows("shop", "accounts", [{"name": "ann", "apiKey": "#regex key-ann-\\d"}])
+
+
+def test_credential_columns_are_shown_masked_in_failures_and_evidence(accounts):
+    with pytest.raises(ExpectationFailed) as error:
+        accounts.has_rows("shop", "accounts", [{"name": "ann", "password_hash": "wrong-hash", "apiKey": "#notnull"}])
+    message = str(error.value)
+    assert "| ann  | ****          | ****   |" in message  # found: the real hash and key are never shown
+    assert "| ann  | ****          | #notnull |" in message  # expected: markers stay readable
+    assert "pbkdf2$real-hash" not in message and "key-ann-1" not in message and "wrong-hash" not in message
+    with pytest.raises(ExpectationFailed) as error:
+        accounts.has_no_row("shop", "accounts", {"password_hash": "pbkdf2$real-hash"})
+    message = str(error.value)
+    assert "pbkdf2$real-hash" not in message and "password_hash_1=****" in message
+
+
+def test_a_querys_rows_and_parameters_as_the_report_shows_them(accounts):
+    record = accounts.reader.databases.execute(
+        "shop", "SELECT name, salt FROM accounts WHERE password_hash = :password_hash", password_hash="pbkdf2$real-hash"
+    )
+    assert record.rows == [{"name": "ann", "salt": "NaCl"}]  # the real values, for checks
+    assert record.shown_rows() == [{"name": "ann", "salt": "****"}]
+    assert record.shown_params() == {"password_hash": "****"}
