@@ -143,8 +143,10 @@ def before_all(context, world: type[World] = World) -> None:
         attachments: ReportAttachments | NoAttachments = ReportAttachments(
             run.masker, ServiceLogs(run.reports_dir / "service-logs")
         )
-        run.http.listeners.append(attachments.on_exchange)
+        run.http.listeners.insert(0, attachments.on_exchange)  # first: an exchange is attached before it is judged
         run.databases.listeners.append(attachments.on_query)
+        if run.contracts is not None:
+            run.contracts.on_violations.append(attachments.on_contract_check)
     else:  # no report: describing and masking each request would be wasted work
         attachments = NoAttachments()
     context.handoff = SuiteRun(
@@ -211,6 +213,8 @@ def after_all(context) -> None:
         return
     results_dir = allure_results_dir(context.config)
     try:
+        for line in suite.run.finish_contracts():  # behave swallows after_all's stdout: this is for the console
+            print(f"handoff: API coverage: {line}", file=sys.__stderr__)
         if results_dir is not None:
             write_report_metadata(results_dir, suite.run, os.environ)
     finally:

@@ -41,11 +41,15 @@ FIXED: dict[str, dict[str, Any]] = {
 # Per named table: its keys, and which of them hold free-form tables of their own.
 NAMED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "services": (
-        frozenset({"url", "health", "command", "env", "ports", "image", "build", "volumes", "ready", "depends_on"}),
+        frozenset(
+            {"url", "health", "command", "env", "ports", "image", "build", "volumes", "ready", "depends_on"}
+            | {"openapi", "contract"}  # the service's API description and how strictly it holds (handoff/contracts)
+        ),
         frozenset({"env", "build", "ready"}),
     ),
     "databases": (frozenset({"url", "create"}), frozenset()),
     "proxies": (frozenset({"target", "port", "protocol", "called"}), frozenset()),
+    "stubs": (frozenset({"called", "port", "mappings"}), frozenset()),  # handoff/stubs
 }
 FREE = frozenset({"secrets", "data"})
 TOP_LEVEL_SCALARS = {"shard": str}  # -D shard=2/4 (parallel runs)

@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
 _ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 
+CONTRACT_MODES = ("off", "report", "enforce")  # see handoff/contracts/contracts.py
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """A service of the system under test: where it answers, and how to start it if we do."""
@@ -70,6 +73,9 @@ class ServiceConfig:
     volumes: tuple[str, ...] = ()  # "name:/path", "./host/path:/path:ro"
     ready: Mapping[str, Any] = field(default_factory=dict)  # one of http, tcp, log, command
     depends_on: tuple[str, ...] = ()
+    # Its OpenAPI description (a file, a URL, or a path it serves) and contract mode (handoff/contracts)
+    openapi: str = ""
+    contract: str = "report"
 
     @property
     def in_container(self) -> bool:
@@ -317,7 +323,14 @@ def _services(values: Mapping[str, Any], env: str) -> dict[str, ServiceConfig]:
             volumes=tuple(str(volume) for volume in spec.get("volumes", ())),
             ready=spec.get("ready", {}),
             depends_on=tuple(str(other) for other in spec.get("depends_on", ())),
+            openapi=str(spec.get("openapi", "")),
+            contract=str(spec.get("contract", "report")),
         )
+        if service.contract not in CONTRACT_MODES:
+            raise ConfigError(
+                f"services.{name}.contract = {service.contract!r} in config/{env}.toml: "
+                f"write one of {', '.join(CONTRACT_MODES)}"
+            )
         if not service.url and not service.command and not service.in_container:
             raise ConfigError(
                 f"service {name!r} in config/{env}.toml needs a url (a running service), "

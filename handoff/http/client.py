@@ -48,6 +48,9 @@ class Exchange:
     elapsed_ms: float = 0.0
     error: str = ""
     started_at: float = 0.0
+    # What requests sent and received, for checks that read them (API contracts)
+    prepared: Any = field(default=None, repr=False, compare=False)  # requests.PreparedRequest
+    raw: Any = field(default=None, repr=False, compare=False)  # requests.Response; None after a transport error
 
     def summary(self) -> str:
         outcome = f"{self.status} {self.reason}".strip() if self.status else self.error
@@ -159,6 +162,7 @@ class HttpClient:
             request_headers=dict(prepared.headers),
             request_body=_text(prepared.body),
             started_at=time.time(),
+            prepared=prepared,
         )
         read_timeout = self.timeout[1] if timeout is None else timeout
         started = time.perf_counter()
@@ -191,12 +195,20 @@ class HttpClient:
         exchange.reason = raw.reason or ""
         exchange.response_headers = dict(raw.headers)
         exchange.response_body = raw.text
+        exchange.raw = raw
         self._notify(exchange)
         return Response(raw, exchange)
 
     def _notify(self, exchange: Exchange) -> None:
+        """Every listener hears of every exchange; the first one's error (a failed check) is raised after."""
+        first_error: Exception | None = None
         for listener in self.listeners:
-            listener(exchange)
+            try:
+                listener(exchange)
+            except Exception as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
 
 
 class ServiceClient:

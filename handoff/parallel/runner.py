@@ -40,6 +40,7 @@ from behave.formatter.base import Formatter
 from handoff.adapter.project import project_dir
 from handoff.adapter.runner import Runner
 from handoff.config.settings import Settings, load_settings
+from handoff.contracts import coverage as api_coverage
 from handoff.parallel.sharding import (
     ScenarioRef,
     collect_scenarios,
@@ -519,6 +520,7 @@ class WorkerPool:
             f"in {elapsed:.1f} s on {len(self.workers)} workers"
         )
         write_durations(self.durations_path, {e["key"]: e["seconds"] for e in events if e.get("key")})
+        self._merge_api_coverage()
         summary = {
             "workers": len(self.workers),
             "seconds": round(elapsed, 3),
@@ -534,6 +536,16 @@ class WorkerPool:
         if self.failures and not counted:
             self._say("only quarantined scenarios failed: the run passes (they stay in the report)")
         return bool(counted or self.crashes or not_run or interrupted or timed_out)
+
+    def _merge_api_coverage(self) -> None:
+        """The workers' API coverage (handoff/contracts/coverage.py) added up into the run's one file."""
+        parts = [path for worker in self.workers if (path := worker.directory / api_coverage.FILE_NAME).is_file()]
+        if not parts:
+            return
+        merged = api_coverage.merge(api_coverage.read(path) for path in parts)
+        api_coverage.write(self.reports / api_coverage.FILE_NAME, merged)
+        for name, item in sorted(merged.items()):
+            self._say(f"API coverage: {item.summary(name)}")
 
     def _write_rerun_file(self, locations: list[str]) -> None:
         """What behave's rerun formatter would write, when it was asked for (make rerun reads it)."""

@@ -65,6 +65,7 @@ class TestRun:
     stubs: Stubs | None = None  # stand-ins for third parties ([stubs.*], handoff/stubs)
     termination: EndOnTermination = field(default_factory=EndOnTermination)
     label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
+    contracts: Any = None  # a handoff.contracts.Contracts when a service names its OpenAPI description
 
     __test__ = False  # not a pytest test class
 
@@ -111,6 +112,7 @@ class TestRun:
                 ports=self.ports,
             )
         self.check_environment()
+        self.contracts = self._contracts()
         return self
 
     def deaths(self) -> list[str]:
@@ -253,6 +255,20 @@ class TestRun:
         stack = ContainerStack.for_run(self)
         stack.adopt_kept(self)  # -D keep_services=true: the kept stack's ports and made-up secrets
         return stack
+
+    def _contracts(self) -> Any:
+        """The checks of every exchange against the services' API descriptions; None when none has one."""
+        if not any(service.openapi for service in self.settings.services.values()):
+            return None
+        from handoff.contracts.contracts import Contracts  # openapi-core takes 0.6 s to import: only when used
+
+        contracts = Contracts.load(self.settings, self.service_urls)
+        self.http.listeners.append(contracts.on_exchange)
+        return contracts
+
+    def finish_contracts(self) -> list[str]:
+        """Write the run's API coverage (reports/api-coverage.json); one line per described service."""
+        return self.contracts.finish(self.reports_dir) if self.contracts is not None else []
 
     def _rendered_databases(self) -> dict[str, DatabaseConfig]:
         return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}

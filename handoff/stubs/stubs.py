@@ -8,14 +8,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from handoff.config.errors import ConfigError
-from handoff.config.schema import register_named_section
 from handoff.config.settings import Settings
 from handoff.faults.names import called_name
 from handoff.faults.proxy import LOOPBACK
 from handoff.stubs.mappings import load_mappings
 from handoff.stubs.server import StubServer
-
-register_named_section("stubs", {"called", "port", "mappings"})
 
 
 @dataclass(frozen=True)
