@@ -1,4 +1,4 @@
-"""The generic step library: HTTP, responses, databases, email, variables, faults, stubs.
+"""The generic step library: HTTP, responses, databases, email, variables, faults, stubs, cleanups.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -14,6 +14,7 @@ from handoff.adapter.parameter_types import register_parameter_types
 register_parameter_types()
 
 from handoff.steps import (  # noqa: E402 - the types above must be registered first
+    cleanup_steps,
     database_steps,
     email_steps,
     fault_steps,
@@ -24,6 +25,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
 )
 
 __all__ = [
+    "cleanup_steps",
     "database_steps",
     "email_steps",
     "fault_steps",
