@@ -59,7 +59,10 @@ def defer(context, text: str) -> None:
     world = context.world
     if text.strip().lower().startswith(PHRASE):
         raise ValueError(f"{PHRASE} ... cannot defer another cleanup: write the inner step once")
-    match = _match(context, text)
+    definition = _definition(context, text)
+    if str(definition.pattern).endswith(" with") and context.text is None and context.table is None:
+        raise ValueError(f'{PHRASE} "{text}" ends in "with", but no doc string or table follows')
+    match = definition.match(text)
     values = dict(world.variables.values)
     try:
         title = world.render(text)
@@ -68,13 +71,13 @@ def defer(context, text: str) -> None:
     world.cleanups.append(Cleanup(text, title, match, context.text, context.table, values))
 
 
-def _match(context, text: str) -> Any:
+def _definition(context, text: str) -> Any:
     # The registry this run matches steps with (see handoff.adapter.hooks.before_feature).
     registry = context._runner.step_registry
     for step_type in STEP_TYPES:
-        match = registry.find_match(Step("<cleanup>", 0, step_type.capitalize(), step_type, text))
-        if match is not None:
-            return match
+        definition = registry.find_step_definition(Step("<cleanup>", 0, step_type.capitalize(), step_type, text))
+        if definition is not None:
+            return definition
     raise LookupError(f'{PHRASE} "{text}": no step matches this text (see `handoff steps` for the phrases)')
 
 

@@ -149,6 +149,8 @@ def test_a_failing_cleanup_fails_the_scenario_naming_it_and_the_others_still_run
     assert "HOOK-ERROR in after_scenario: CleanupFailed" in failures.output
 
 
-def test_a_cleanup_of_no_known_step_fails_at_once(failures):
+def test_a_cleanup_of_no_known_step_or_without_its_doc_string_fails_at_once(failures):
     message = failures.failure_message("A cleanup that names no step fails where it is written")
     assert 'at the end of the scenario, "I tidy up somehow": no step matches this text' in message
+    message = failures.failure_message('A deferred step that ends in "with" needs what follows')
+    assert 'ends in "with", but no doc string or table follows' in message

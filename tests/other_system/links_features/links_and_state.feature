@@ -50,6 +50,7 @@ Feature: Links, replays, saved values and cleanups in the generic vocabulary
       """
       {"title": "buy bread"}
       """
+    And the notification service received 2 POST /notifications
     When I send a GET request to todo "/todos"
     And I save the first match of "$.todos[?(@.title == 'buy bread')].url" as "bread_url"
     And I save the response at "$.todos[?(@.title =~ '^buy')].title" as "shopping"
@@ -73,6 +74,10 @@ Feature: Links, replays, saved values and cleanups in the generic vocabulary
       """
     Then the response status is 201
     When the last request is sent again
+    And the notification service received a POST request to "/notifications" with body
+      """
+      {"owner": "{ann}", "title": "replayed"}
+      """
     Then the response status is 201
     And the todo database has 2 rows in "todos" with
       | owner | title    |

@@ -66,3 +66,6 @@ Feature: Deliberate failures: refused URLs, missing values, cleanups after failu
 
   Scenario: A cleanup that names no step fails where it is written
     Given at the end of the scenario, I tidy up somehow
+
+  Scenario: A deferred step that ends in "with" needs what follows
+    Given at the end of the scenario, I send a POST request to todo "/todos" with
