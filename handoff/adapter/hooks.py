@@ -32,7 +32,7 @@ from typing import Any
 
 from behave.model import Scenario
 
-from handoff.adapter.cleanups import CleanupFailed, run_cleanups
+from handoff.adapter.cleanups import CleanupFailed, FailedCleanup, run_cleanups
 from handoff.adapter.parameter_types import register_parameter_types
 from handoff.adapter.project import project_dir
 from handoff.config.settings import load_settings
@@ -202,12 +202,15 @@ def after_scenario(context, scenario: Scenario) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
         # Cleanups first: their requests belong in the timeline and are masked with the scenario's secrets.
-        failed_cleanups = run_cleanups(context, suite.attachments, suite.step_timer)
-        steps_failed = scenario.status.has_failed()
-        message = "\n".join(str(failed) for failed in failed_cleanups)
-        failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
-        suite.attachments.end_scenario(steps_failed or bool(failed_cleanups), failure)
-        suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
+        failed_cleanups: list[FailedCleanup] = []
+        try:
+            failed_cleanups = run_cleanups(context, suite.attachments, suite.step_timer)
+        finally:
+            steps_failed = scenario.status.has_failed()
+            message = "\n".join(str(failed) for failed in failed_cleanups)
+            failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
+            suite.attachments.end_scenario(steps_failed or bool(failed_cleanups), failure)
+            suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
         if failed_cleanups:
             broken = not all(failed.is_assertion for failed in failed_cleanups)
             suite.attachments.fail_late(scenario, message, broken)

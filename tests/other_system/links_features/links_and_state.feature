@@ -16,6 +16,7 @@ Feature: Links, replays, saved values and cleanups in the generic vocabulary
       """
     And the response status is 201
     And I save the response header "Location" as "todo_url"
+    And at the end of the scenario, I send a DELETE request to todo "{todo_url}"
     Then the saved value "todo_url" is "#regex ^http://127\.0\.0\.1:\d+/todos/\d+$"
     When I send a GET request to todo "{todo_url}"
     Then the response at "$.title" is "water the plants"
