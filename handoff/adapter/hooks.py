@@ -15,6 +15,10 @@
 for ``after_*`` the suite's part runs first and Handoff's after it (it closes what the
 suite still used). A suite that wants another order calls the functions of this module
 itself (``hooks.before_scenario(context, scenario)``) from hooks it writes out.
+
+Handoff's ``after_scenario`` runs the scenario's cleanups (steps deferred with "at the
+end of the scenario, ...", handoff/adapter/cleanups.py) before it closes the scenario's
+timeline and forgets its secrets.
 """
 
 from __future__ import annotations
