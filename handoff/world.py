@@ -38,6 +38,8 @@ class World:
     http: HttpConversation = field(init=False)
     tables: TableExpectations = field(init=False)
     last_email: Email | None = None
+    # steps deferred to the end of the scenario (handoff.adapter.cleanups), in the order registered
+    cleanups: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.variables = Variables(self.data, self.run.secrets, self.run.settings.get("data"))

@@ -15,6 +15,10 @@
 for ``after_*`` the suite's part runs first and Handoff's after it (it closes what the
 suite still used). A suite that wants another order calls the functions of this module
 itself (``hooks.before_scenario(context, scenario)``) from hooks it writes out.
+
+Handoff's ``after_scenario`` runs the scenario's cleanups (steps deferred with "at the
+end of the scenario, ...", handoff/adapter/cleanups.py) before it closes the scenario's
+timeline and forgets its secrets.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 from behave.model import Scenario
 
+from handoff.adapter.cleanups import CleanupFailed, FailedCleanup, run_cleanups
 from handoff.adapter.parameter_types import register_parameter_types
 from handoff.adapter.project import project_dir
 from handoff.config.settings import load_settings
@@ -202,9 +207,20 @@ def after_step(context, step) -> None:
 def after_scenario(context, scenario: Scenario) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
-        failed = scenario.status.has_failed()
-        suite.attachments.end_scenario(failed, _failure(scenario) if failed else "")
-        suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
+        # Cleanups first: their requests belong in the timeline and are masked with the scenario's secrets.
+        failed_cleanups: list[FailedCleanup] = []
+        try:
+            failed_cleanups = run_cleanups(context, suite.attachments, suite.step_timer)
+        finally:
+            steps_failed = scenario.status.has_failed()
+            message = "\n".join(str(failed) for failed in failed_cleanups)
+            failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
+            suite.attachments.end_scenario(steps_failed or bool(failed_cleanups), failure)
+            suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
+        if failed_cleanups:
+            broken = not all(failed.is_assertion for failed in failed_cleanups)
+            suite.attachments.fail_late(scenario, message, broken)
+            raise CleanupFailed(message)  # behave: the scenario fails with a hook error naming the cleanups
 
 
 def after_all(context) -> None:

@@ -1,10 +1,16 @@
-"""Check steps that also come in a waiting form: "... is 201" and "... is 201 within 5 seconds"."""
+"""Check steps, which also come in a waiting form: "... is 201" and "... is 201 within 5 seconds".
+
+A check is a check wherever it stands: registered with behave's ``step``, it matches
+after Then, and after Given or When too (behave gives "And"/"But" the keyword before
+them, so "Given ... And the response status is 200" is a Given step). The step catalog
+lists checks as Then (``is_check`` on the function).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from behave import then
+from behave import step
 
 from handoff.waiting import eventually
 from handoff.world import World
@@ -17,6 +23,17 @@ def waiting_form(pattern: str) -> str:
     if pattern.endswith(" with"):
         return pattern[: -len(" with")] + WITHIN + " with"
     return pattern + WITHIN
+
+
+def check(pattern: str):
+    """Register a check phrase for every keyword (see the module's docstring)."""
+
+    def decorate(function):
+        function.is_check = True
+        step(pattern)(function)
+        return function
+
+    return decorate
 
 
 def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = None):
@@ -45,8 +62,8 @@ def then_with_wait(pattern: str, refresh: Callable[[World], object] | None = Non
         waiting.waits_for = pattern  # for the step catalog
         # The waiting form first: behave takes the first definition that matches, and the
         # plain form's last parameter would swallow "within N seconds".
-        then(waiting_form(pattern))(waiting)
-        then(pattern)(function)
+        check(waiting_form(pattern))(waiting)
+        check(pattern)(function)
         return function
 
     return decorate

@@ -84,6 +84,8 @@ def render(project: Path, feature_dirs: Sequence[Path]) -> str:
             continue
         module = _module_name(definition.func, project)
         summaries[module] = _summary(definition.func.__globals__.get("__doc__") or "")
+        if getattr(definition.func, "is_check", False):
+            keyword = "then"  # registered for every keyword (handoff.adapter.waiting_steps.check), read as a Then
         by_module[module].append((keyword, definition.pattern, (definition.func.__doc__ or "").strip()))
     lines = [
         "# Step catalog",
@@ -92,7 +94,8 @@ def render(project: Path, feature_dirs: Sequence[Path]) -> str:
         "hand). `{name}` marks a parameter; in quoted parameters, tables and doc strings",
         '`{variables}` are filled in. A phrase marked *(waits)* may end in "within N seconds"',
         '(before a closing "with": `... has a row in "orders" within 5 seconds with`) to poll',
-        "until it holds.",
+        "until it holds. A phrase listed as **Then** is a check: it also follows Given or When",
+        '(as "And ..." after them). A phrase listed as **Step** goes with any keyword.',
         "",
         "Built-in variables: `{uuid}`, `{unique_id}`, `{unique_email}`, `{now}` and `{today}`",
         "(with offsets such as `{now+5m}`, `{today-1d}`), `{secrets.<name>}` (a secret named in",

@@ -175,6 +175,19 @@ class TableExpectations:
         found = self._query_rows()
         self.check.equal("number of rows the query returned", count, len(found), self.reader.last_query)
 
+    def query_value(self, column_name: str) -> Any:
+        """The one value a query returned: its only row's column (a failure for no row, several, or no such column)."""
+        found = self._query_rows()
+        what = f'the value of "{column_name}" from the query result'
+        if len(found) != 1:
+            shown = "no row" if not found else f"{len(found)} rows:\n" + _table(found[:10])
+            self.check.fail(what, f"expected: exactly 1 row\nactual:   {shown}", self.reader.last_query)
+        row = found[0]
+        if column_name not in row:
+            detail = f"the result has no column {column_name!r} (its columns: {', '.join(row)})"
+            self.check.fail(what, detail, self.reader.last_query)
+        return _plain(row[column_name])
+
     def _query_rows(self) -> list[dict[str, Any]]:
         if self.query_rows is None:
             raise LookupError("no query has run yet: start with 'When I query the <name> database'")

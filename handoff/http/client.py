@@ -3,6 +3,11 @@ and a record of every exchange for the report and for failure messages.
 
 Transport problems become :class:`ServiceUnreachable` or :class:`ServiceTimeout`,
 which name the service and the URL, so a broken environment reads as one.
+
+A request to a named service takes a path (``/orders/3``) or an absolute URL that an
+API returned (hypermedia: ``http://host:8080/api/orders/3``). An absolute URL is sent
+only when it lies under that service's configured URL (same scheme, host and port, and
+the configured path prefix); any other is refused with :class:`ForeignUrl`, never sent.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ class ServiceUnreachable(Exception):
 
 class ServiceTimeout(Exception):
     """A service accepted the request but did not answer in time."""
+
+
+class ForeignUrl(ValueError):
+    """An absolute URL that does not lie under the configured URL of the service it would go to."""
 
 
 @dataclass
@@ -219,8 +228,20 @@ class ServiceClient:
         self.name = name
         self.base_url = base_url.rstrip("/")
 
+    def url_for(self, target: str) -> str:
+        """The URL for a path, or an absolute URL checked to lie under this service's URL."""
+        if not is_absolute(target):
+            return self.base_url + target
+        if lies_under(target, self.base_url):
+            return target
+        raise ForeignUrl(
+            f"refused to send a request to {without_password(target)}: it is not an address of service "
+            f"{self.name!r}, whose configured URL is {without_password(self.base_url)} (services.{self.name}.url). "
+            "An absolute URL is sent only to the service it lies under (same scheme, host, port and path prefix)."
+        )
+
     def request(self, method: str, path: str, **kwargs: Any) -> Response:
-        return self.http.request(self.name, method, self.base_url + path, **kwargs)
+        return self.http.request(self.name, method, self.url_for(path), **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> Response:
         return self.request("GET", path, **kwargs)
@@ -233,6 +254,37 @@ class ServiceClient:
 
     def delete(self, path: str, **kwargs: Any) -> Response:
         return self.request("DELETE", path, **kwargs)
+
+
+def is_absolute(target: str) -> bool:
+    """``http://host/...`` or ``https://host/...`` rather than a path."""
+    parts = urlsplit(target)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _origin_and_path(url: str) -> tuple[tuple[str, str, int | None], str]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port that is no number: the URL matches no service
+        port = None
+    return (scheme, (parts.hostname or "").lower(), port), parts.path.rstrip("/")
+
+
+def lies_under(url: str, base_url: str) -> bool:
+    """Same scheme, host and port as ``base_url``, and a path at or below its path (on a ``/`` boundary)."""
+    origin, path = _origin_and_path(url)
+    base_origin, base_path = _origin_and_path(base_url)
+    if origin != base_origin or origin[2] is None:
+        return False
+    return path == base_path or path.startswith(base_path + "/")
+
+
+def service_for_url(url: str, service_urls: Mapping[str, str]) -> str | None:
+    """The service whose configured URL an absolute URL lies under (the longest such URL), or None."""
+    candidates = [name for name, base in service_urls.items() if lies_under(url, base)]
+    return max(candidates, key=lambda name: len(service_urls[name].rstrip("/")), default=None)
 
 
 def bearer(token: str | None) -> dict[str, str]:

@@ -4,17 +4,23 @@ Each caller (``I``, or a named person) keeps their own cookies and credentials, 
 people can act in one scenario. Headers, query parameters and a body set before a
 request apply to that request only; a caller's bearer token, basic auth and CSRF
 cookie-to-header rule apply to every request they send.
+
+The target of a request is a path of a named service, or an absolute URL a response
+returned (checked to lie under the service's configured URL, see
+:meth:`handoff.http.client.ServiceClient.url_for`); an absolute URL alone finds its
+service among the configured ones. The last request is kept: it can be sent again, as
+it was, by the same caller or by another.
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from requests.cookies import RequestsCookieJar
 
-from handoff.http.client import Response
+from handoff.http.client import ForeignUrl, Response, is_absolute, service_for_url, without_password
 from handoff.run.test_run import TestRun
 
 DEFAULT_CALLER = "I"
@@ -82,9 +88,40 @@ class HttpConversation:
     def caller(self, name: str = DEFAULT_CALLER) -> Caller:
         return self.callers.setdefault(name, Caller(name))
 
-    def send(self, caller: str, method: str, service: str, path: str) -> Response:
+    def send(self, caller: str, method: str, service: str | None, path: str) -> Response:
+        """Send the pending request to a service's path or absolute URL (``service`` None: found from the URL)."""
+        if service is None:
+            service = self.service_at(path)
+        self.run.client(service).url_for(path)  # a foreign URL is refused before anything is kept or sent
         self._last = SentRequest(caller, method.upper(), service, path, self.pending)
         self.pending = PendingRequest()
+        return self.resend()
+
+    def service_at(self, url: str) -> str:
+        """The configured service whose URL an absolute URL lies under."""
+        if not is_absolute(url):
+            raise ForeignUrl(
+                f"{url!r} is not an absolute URL (http://host:port/...): name the service it goes to, "
+                f"as in 'I send a GET request to orders \"{url}\"'"
+            )
+        name = service_for_url(url, self.run.service_urls)
+        if name is None:
+            configured = "; ".join(
+                f"{service} = {without_password(base)}" for service, base in sorted(self.run.service_urls.items())
+            )
+            raise ForeignUrl(
+                f"refused to send a request to {without_password(url)}: it lies under none of the configured "
+                f"services' URLs ({configured or 'no services configured'}). An absolute URL is sent only to "
+                "the service whose configured URL it starts with (same scheme, host, port and path prefix)."
+            )
+        return name
+
+    def send_again(self, caller: str | None = None) -> Response:
+        """The last request again, with the same body and headers; by ``caller`` when given, else as before."""
+        if self._last is None:
+            raise NoResponseYet("no request has been sent in this scenario yet: there is no last request to send again")
+        if caller is not None:
+            self._last = replace(self._last, caller=caller)
         return self.resend()
 
     def resend(self) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 from handoff.http.client import Response, cap, pretty_json
 from handoff.matching.checker import Checker
-from handoff.matching.json_payloads import describe_mismatches, find, load_schema, pretty, schema_errors
+from handoff.matching.json_payloads import describe_mismatches, find, find_all, load_schema, pretty, schema_errors
 from handoff.matching.patterns import EQUAL, MISSING, match
 
 STATUS_BODY_LIMIT = 1000  # characters of the body a wrong status shows in the console; the report has it all
@@ -90,3 +90,10 @@ def value_at(check: Checker, response: Response, path: str) -> Any:
     value = find(response.json(), path)
     check.that(value is not MISSING, f"response value at {path}", "nothing is there", response.exchange)
     return value
+
+
+def first_match(check: Checker, response: Response, path: str) -> Any:
+    """The first value a JSON path (a filter, a wildcard) selects; a failure when it selects none."""
+    found = find_all(response.json(), path)
+    check.that(bool(found), f"response values at {path}", "nothing matches", response.exchange)
+    return found[0]

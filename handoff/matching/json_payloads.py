@@ -68,6 +68,11 @@ def find(document: Any, path: str) -> Any:
     return found
 
 
+def find_all(document: Any, path: str) -> list[Any]:
+    """Every value a JSON path selects, in document order (an empty list when none)."""
+    return [match.value for match in _compiled(path).find(document)]
+
+
 def load_schema(text_or_path: str, folders: Sequence[Path]) -> dict:
     """A JSON Schema from a doc string, or from a file in the first of ``folders`` that has it."""
     stripped = text_or_path.strip()

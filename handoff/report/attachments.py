@@ -12,6 +12,7 @@ import contextlib
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import allure
 from allure_commons.types import AttachmentType
@@ -20,6 +21,7 @@ from handoff.database.databases import Query
 from handoff.email.mailbox import Email
 from handoff.http.client import Exchange, cap
 from handoff.matching.checker import format_table
+from handoff.report.after_steps import LateFailures, write_skipped_steps
 from handoff.report.masking import Masker
 from handoff.report.service_logs import ServiceLogs, parse_request_line
 from handoff.report.timeline import Timeline
@@ -37,6 +39,7 @@ class ReportAttachments:
         self.service_logs = service_logs
         self.timeline: Timeline | None = None
         self._log_marks: dict[Path, int] = {}
+        self.late_failures = LateFailures().register()
 
     def begin_scenario(self, name: str, correlation_id: str) -> None:
         self.timeline = Timeline(name, correlation_id)
@@ -45,6 +48,18 @@ class ReportAttachments:
     def begin_step(self, name: str) -> None:
         if self.timeline is not None:
             self.timeline.begin_step(name)
+
+    def after_steps(self, formatters: list[Any]) -> None:
+        """The scenario's behave steps are over: later steps of the report's own come after all of them."""
+        write_skipped_steps(formatters)
+
+    def step(self, name: str) -> contextlib.AbstractContextManager:
+        """A step of the report's own, outside behave's steps (a cleanup); what happens in it lands on it."""
+        return allure.step(self.masker.mask(name))
+
+    def fail_late(self, scenario: Any, message: str, broken: bool) -> None:
+        """A failure after the scenario's steps (a cleanup), for its result (see handoff/report/after_steps.py)."""
+        self.late_failures.add(scenario, self.masker.mask(message), broken)
 
     def end_scenario(self, failed: bool, failure: str = "") -> None:
         """Attach the scenario's timeline, and on failure the services' logs of its time."""
@@ -134,6 +149,13 @@ class NoAttachments:
     def begin_scenario(self, name: str, correlation_id: str) -> None: ...
 
     def begin_step(self, name: str) -> None: ...
+
+    def after_steps(self, formatters: list[Any]) -> None: ...
+
+    def step(self, name: str) -> contextlib.AbstractContextManager:
+        return contextlib.nullcontext()
+
+    def fail_late(self, scenario: Any, message: str, broken: bool) -> None: ...
 
     def end_scenario(self, failed: bool, failure: str = "") -> None: ...
 

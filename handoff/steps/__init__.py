@@ -1,4 +1,5 @@
-"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs.
+"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs,
+cleanups.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -14,6 +15,7 @@ from handoff.adapter.parameter_types import register_parameter_types
 register_parameter_types()
 
 from handoff.steps import (  # noqa: E402 - the types above must be registered first
+    cleanup_steps,
     contract_steps,
     database_steps,
     email_steps,
@@ -25,6 +27,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
 )
 
 __all__ = [
+    "cleanup_steps",
     "contract_steps",
     "database_steps",
     "email_steps",

@@ -75,6 +75,13 @@ def step_query(context, database):
     world.tables.query(database, sql, params)
 
 
+@step('I save the value of "{column}" from the query result as "{name}"')
+def step_save_query_value(context, column, name):
+    """The query must have returned exactly one row; its column's value is saved (numbers as numbers).
+    Example: And I save the value of "num_allocated" from the query result as "before" """
+    context.world.variables.save(name, context.world.tables.query_value(column))
+
+
 @then_with_wait("the query returns these rows")
 def step_query_rows(context):
     """The same rows in any order. Example: Then the query returns these rows (table)"""

@@ -11,30 +11,31 @@ Example::
     And I save the text matching "code: (\\d{6})" in that email as "code"
 """
 
-from behave import step, then
+from behave import step
 
+from handoff.adapter.waiting_steps import check
 from handoff.email import checks as email_checks
 
 
-@then('an email to "{address}" with subject containing "{subject}" arrives')
+@check('an email to "{address}" with subject containing "{subject}" arrives')
 def step_email_arrives(context, address, subject):
     """Example: Then an email to "{email}" with subject containing "confirmed" arrives"""
     email_checks.await_email(context.world, address, subject, timeout=None)
 
 
-@then('an email to "{address}" with subject containing "{subject}" arrives within {seconds:Number} seconds')
+@check('an email to "{address}" with subject containing "{subject}" arrives within {seconds:Number} seconds')
 def step_email_arrives_within(context, address, subject, seconds):
     """Example: Then an email to "{email}" with subject containing "confirmed" arrives within 10 seconds"""
     email_checks.await_email(context.world, address, subject, timeout=seconds)
 
 
-@then('no email to "{address}" has arrived')
+@check('no email to "{address}" has arrived')
 def step_no_email(context, address):
     """Example: Then no email to "{email}" has arrived"""
     email_checks.expect_no_email(context.world, address)
 
 
-@then('that email\'s body contains "{text}"')
+@check('that email\'s body contains "{text}"')
 def step_body_contains(context, text):
     """Example: Then that email's body contains "Total: 25.00 EUR" """
     email_checks.expect_body_contains(context.world, text)

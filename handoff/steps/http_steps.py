@@ -1,8 +1,9 @@
 """Generic HTTP: build a request, send it to a named service, as someone.
 
 Works against any service named in config/<env>.toml. ``{variables}`` may appear in
-every quoted value, table cell and doc string. Implemented by
-handoff/http/conversation.py.
+every quoted value, table cell and doc string. The target is a path or an absolute URL
+a response returned (sent only if it lies under the service's configured URL); an
+absolute URL alone finds its service. Implemented by handoff/http/conversation.py.
 
 Example::
 
@@ -95,3 +96,33 @@ def step_send(context, method, service, path, caller="I"):
 def step_send_with_body(context, method, service, path, caller="I"):
     """Example: When I send a POST request to auth "/sessions" with (JSON doc string)"""
     step_send(context, method, service, path, caller)
+
+
+@step('I send a {method:Method} request to "{url}"')
+@step('{caller:Person} sends a {method:Method} request to "{url}"')
+def step_send_to_url(context, method, url, caller="I"):
+    """An absolute URL from a response, sent to the configured service it lies under (refused if none).
+    Example: When I send a GET request to "{todo_url}" """
+    step_send(context, method, None, url, caller)
+
+
+@step('I send a {method:Method} request to "{url}" with')
+@step('{caller:Person} sends a {method:Method} request to "{url}" with')
+def step_send_to_url_with_body(context, method, url, caller="I"):
+    """Example: When I send a PUT request to "{todo_url}" with (JSON doc string)"""
+    step_send(context, method, None, url, caller)
+
+
+@step("the last request is sent again")
+def step_send_again(context):
+    """The same request by the same caller: method, URL, body and headers (replay, idempotency).
+    Example: When the last request is sent again"""
+    context.world.http.send_again()
+
+
+@step("I send the last request again")
+@step("{caller:Person} sends the last request again")
+def step_send_again_as(context, caller="I"):
+    """The same request sent by another caller, with their own cookies and credentials (who may do what).
+    Example: When Ben sends the last request again"""
+    context.world.http.send_again(caller)

@@ -106,6 +106,14 @@ def step_save_value(context, path, name):
     world.variables.save(name, response_checks.value_at(world.check, world.http.response, path))
 
 
+@step('I save the first match of "{path}" as "{name}"')
+def step_save_first_match(context, path, name):
+    """A filter or wildcard selects a list ("I save the response at" saves it whole, {name.0} is its first);
+    this saves its first element. Example: And I save the first match of "$.items[?(@.sku == 'LAMP')].id" as "id" """
+    world = context.world
+    world.variables.save(name, response_checks.first_match(world.check, world.http.response, path))
+
+
 @step('I save the response header "{header}" as "{name}"')
 def step_save_header(context, header, name):
     """Example: And I save the response header "Location" as "order_url" """

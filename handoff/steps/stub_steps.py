@@ -6,8 +6,9 @@ The fault phrases (fault_steps) work on stubs too: "Given the tax service is dow
 Implemented by handoff/stubs/checks.py.
 """
 
-from behave import given, then
+from behave import given
 
+from handoff.adapter.waiting_steps import check
 from handoff.matching.json_payloads import parse_document
 from handoff.stubs import checks
 
@@ -25,13 +26,13 @@ def step_stub_answers_with_body(context, dependency, method, path, status):
     checks.answer(world, dependency, method, world.render(path), status, world.render(context.text))
 
 
-@then("{dependency:Dependency} received {count:Count} {method:Method} {path}")
+@check("{dependency:Dependency} received {count:Count} {method:Method} {path}")
 def step_stub_received(context, dependency, count, method, path):
     """Example: Then the tax service received 1 POST /quotes"""
     checks.expect_received(context.world, dependency, count, method, context.world.render(path))
 
 
-@then('{dependency:Dependency} received a {method:Method} request to "{path}" with body')
+@check('{dependency:Dependency} received a {method:Method} request to "{path}" with body')
 def step_stub_received_body(context, dependency, method, path):
     """Markers allowed, as in "the response matches". Example:
     Then the tax service received a POST request to "/quotes" with body (JSON doc string)"""

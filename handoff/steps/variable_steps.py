@@ -5,10 +5,12 @@ Values are also saved by the response, database and email steps. Built in: {uuid
 {secrets.<name>}. Implemented by handoff/variables/scenario_variables.py.
 """
 
-from behave import step, then
+from behave import step
 
+from handoff.adapter.waiting_steps import check
 from handoff.matching.json_payloads import parse_expected
 from handoff.variables import checks as variable_checks
+from handoff.variables.scenario_variables import doc_string_value
 
 
 @step('the variable "{name}" is "{value}"')
@@ -23,7 +25,15 @@ def step_set_json(context, name, value):
     context.world.variables.save(name, parse_expected(context.world.render(value)))
 
 
-@then('the saved value "{name}" is "{expected}"')
+@step('the variable "{name}" is')
+def step_set_document(context, name):
+    """A doc string: JSON if it starts with { or [ (then {name.items.0} reaches inside), else text.
+    Example: Given the variable "payload" is (doc string)"""
+    world = context.world
+    world.variables.save(name, doc_string_value(world.render(context.text or ""), name))
+
+
+@check('the saved value "{name}" is "{expected}"')
 def step_saved_value_is(context, name, expected):
     """Compares a saved value with text or a marker.
 

@@ -11,6 +11,10 @@ offset such as ``{now+5m}``, ``{today-1d}``; units s, m, h, d), and
 
 Only ``{identifier}`` is a placeholder, so JSON such as ``{"a": 1}`` is left alone.
 In SQL a placeholder becomes a bound parameter, never text.
+
+A variable set from a doc string (:func:`doc_string_value`) is JSON when the doc string
+starts with ``{`` or ``[`` (an object or array, reachable as ``{name.items.0}``), and
+text otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from handoff.matching.json_payloads import parse_document
 from handoff.variables.unique_data import UniqueData
 
 PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*(?:\.\w+)*)(?P<offset>[+-]\d+[smhd])?\}")
@@ -142,3 +147,12 @@ def _as_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def doc_string_value(text: str, name: str) -> Any:
+    """A rendered doc string as a variable's value: JSON if it starts with ``{`` or ``[``, else the text itself."""
+    if text.lstrip().startswith(("{", "[")):
+        return parse_document(
+            text, f'the doc string of variable "{name}" (it starts with {text.lstrip()[0]}, so it is read as JSON)'
+        )
+    return text

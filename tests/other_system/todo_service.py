@@ -3,6 +3,8 @@
 It proves the generic vocabulary works against a system the framework has never seen,
 with configuration only (tests/other_system/config/todo.toml). Sessions are cookies,
 and writes need a CSRF token sent back from a cookie in a header, as Django does.
+Its answers link to each to-do with an absolute URL (``Location``, ``url``), as
+hypermedia APIs do.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ class TodoService:
         self.server.shutdown()
         self.server.server_close()
 
+    def link(self, todo_id: int) -> str:
+        """A to-do's absolute URL, as the service's answers give it."""
+        return f"{self.url}/todos/{todo_id}"
+
     def notify(self, user: str, title: str) -> bool:
         request = urllib.request.Request(
             self.notify_url,
@@ -76,7 +82,22 @@ class TodoService:
                     rows = connection.execute(
                         "SELECT id, title, done FROM todos WHERE owner = ? ORDER BY id", (user,)
                     ).fetchall()
-                return self._send(200, {"todos": [{"id": r[0], "title": r[1], "done": bool(r[2])} for r in rows]})
+                todos = [{"id": r[0], "title": r[1], "done": bool(r[2]), "url": service.link(r[0])} for r in rows]
+                one = [todo for todo in todos if self.path == f"/todos/{todo['id']}"]
+                if self.path.startswith("/todos/"):
+                    return self._send(200, one[0]) if one else self._send(404, {"error": "not_found"})
+                return self._send(200, {"todos": todos, "url": f"{service.url}/todos"})
+
+            def do_DELETE(self):
+                user = self._user()
+                if user is None:
+                    return self._send(401, {"error": "not_signed_in"})
+                if self.headers.get("X-CSRFToken") != service.sessions[self._session()][1]:
+                    return self._send(403, {"error": "csrf_failed"})
+                todo_id = self.path.removeprefix("/todos/")
+                with service.lock, sqlite3.connect(service.database) as connection:
+                    cursor = connection.execute("DELETE FROM todos WHERE id = ? AND owner = ?", (todo_id, user))
+                return self._send(204, None) if cursor.rowcount else self._send(404, {"error": "not_found"})
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
@@ -96,7 +117,8 @@ class TodoService:
                     cursor = connection.execute(
                         "INSERT INTO todos (owner, title, done) VALUES (?, ?, 0)", (user, body["title"])
                     )
-                return self._send(201, {"id": cursor.lastrowid, "title": body["title"], "done": False})
+                location = [("Location", service.link(cursor.lastrowid))]
+                return self._send(201, {"id": cursor.lastrowid, "title": body["title"], "done": False}, (), location)
 
             def _session(self) -> str | None:
                 for part in self.headers.get("Cookie", "").split(";"):
@@ -109,13 +131,15 @@ class TodoService:
                 entry = service.sessions.get(self._session() or "")
                 return entry[0] if entry else None
 
-            def _send(self, status, payload, cookies=()):
+            def _send(self, status, payload, cookies=(), headers=()):
                 data = b"" if payload is None else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 for cookie in cookies:
                     self.send_header("Set-Cookie", cookie)
+                for name, value in headers:
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
