@@ -6,12 +6,11 @@ the last one explicitly, and fails on a violation whatever the mode.
 Implemented by handoff/contracts/checks.py.
 """
 
-from behave import step
-
+from handoff.adapter.waiting_steps import check
 from handoff.contracts import checks
 
 
-@step("the response conforms to the API description")
+@check("the response conforms to the API description")
 def step_response_conforms(context):
     """The last request and its response, checked against the service's OpenAPI description.
 

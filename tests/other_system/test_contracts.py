@@ -32,7 +32,7 @@ def attachments(result, scenario: str) -> dict[str, str]:
 def test_every_exchange_is_checked_and_the_coverage_written(run_todo):
     result = run_todo(str(HERE / "features"), CONTRACT_FEATURES)
     assert result.exit_code == 0, result.output[-4000:]
-    assert "handoff: API coverage: todo: 3 of 4 operations, " in result.output
+    assert "handoff: API coverage: todo: 3 of 6 operations, " in result.output
     assert "exercised; 0 violations" in result.output
     coverage = json.loads((result.workdir / "reports" / "api-coverage.json").read_text())["services"]["todo"]
     operations = coverage["operations"]
@@ -109,6 +109,6 @@ def test_an_unknown_contract_mode_names_the_modes(run_todo):
 def test_a_parallel_run_adds_up_its_workers_coverage(run_todo):
     result = run_todo(CONTRACT_FEATURES, "--runner=handoff.parallel.runner:ParallelRunner", "--jobs=2")
     assert result.exit_code == 0, result.output[-4000:]
-    assert "handoff: API coverage: todo: 3 of 4 operations, 4 of 8 responses exercised; 0 violations" in result.output
+    assert "handoff: API coverage: todo: 3 of 6 operations, 4 of 15 responses exercised; 0 violations" in result.output
     coverage = json.loads((result.workdir / "reports" / "api-coverage.json").read_text())["services"]["todo"]
     assert coverage["operations"]["POST /login"]["204"] == 2  # one per scenario, each on its own worker

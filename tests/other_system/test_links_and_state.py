@@ -43,10 +43,11 @@ def todo_service(tmp_path_factory):
     service.stop()
 
 
-def _run(todo_service, foreign, tmp_path, feature: str) -> BehaveResult:
+def _run(todo_service, foreign, tmp_path, feature: str, *args: str) -> BehaveResult:
     return run_behave(
         tmp_path / "run",
         str(FEATURES / feature),
+        *args,
         "-D",
         "env=todo_links",
         env={
@@ -73,9 +74,11 @@ def _allure_result(result: BehaveResult, name: str) -> dict:
 
 
 def test_links_replays_values_and_cleanups_work_after_any_keyword(todo_service, foreign, tmp_path):
-    result = _run(todo_service, foreign, tmp_path, "links_and_state.feature")
+    # The service's API description holds for every exchange (a violation would fail the step).
+    result = _run(todo_service, foreign, tmp_path, "links_and_state.feature", "-D", "services.todo.contract=enforce")
     assert result.exit_code == 0, result.output[-4000:]
     assert result.statuses() == {"passed": 5}
+    assert "handoff: API coverage: todo: 5 of 6 operations" in result.output
     assert "cleaned away" not in _titles(todo_service)  # the deferred DELETE ran
     result = _allure_result(result, "Cleanups run at the end, the last registered first")
     cleanups = [step["name"] for step in result["steps"] if step["name"].startswith("At the end of the scenario: ")]
