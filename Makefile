@@ -73,6 +73,13 @@ bench: $(BIN)/.installed
 steps: $(BIN)/.installed
 	$(BIN)/handoff steps --features features --features tests --output docs/steps.md
 
+# What a new version of an API description would break, from the last run's exchanges:
+#   make contracts-diff OLD=contracts/orders.yaml NEW=contracts/orders-next.yaml [SERVICE=orders]
+.PHONY: contracts-diff
+contracts-diff: $(BIN)/.installed
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make contracts-diff OLD=<description> NEW=<description> [SERVICE=<name>]"; exit 2; }
+	$(BIN)/handoff contracts diff "$(OLD)" "$(NEW)" $(if $(SERVICE),--service "$(SERVICE)")
+
 # The docker environment (README, "Running in Docker"): an engine, the offline images, cleanup.
 .PHONY: docker-engine docker-images docker-down
 docker-engine:

@@ -183,6 +183,8 @@ def before_scenario(context, scenario: Scenario) -> None:
     suite.run.http.session.headers["X-Correlation-Id"] = correlation_id
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
     suite.attachments.begin_scenario(scenario.name, correlation_id)
+    if suite.run.contracts is not None:
+        suite.run.contracts.begin_scenario()
     context.world = suite.new_world()
 
 
@@ -216,6 +218,8 @@ def after_scenario(context, scenario: Scenario) -> None:
             message = "\n".join(str(failed) for failed in failed_cleanups)
             failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
             suite.attachments.end_scenario(steps_failed or bool(failed_cleanups), failure)
+            if suite.run.contracts is not None:
+                suite.run.contracts.end_scenario(scenario.name, _location(scenario, suite.run.settings.project_dir))
             suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
         if failed_cleanups:
             broken = not all(failed.is_assertion for failed in failed_cleanups)
@@ -246,6 +250,12 @@ _OURS: dict[str, Callable] = {
     "after_scenario": after_scenario,
     "after_all": after_all,
 }
+
+
+def _location(scenario: Scenario, project: Path) -> str:
+    """file:line of a scenario, from the project folder when it lies inside it."""
+    path = Path(scenario.filename).resolve()
+    return f"{path.relative_to(project) if path.is_relative_to(project) else path}:{scenario.line}"
 
 
 def _suite(context) -> SuiteRun:

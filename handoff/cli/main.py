@@ -64,8 +64,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report.set_defaults(handler=_report)
 
+    contracts = commands.add_parser("contracts", help="API contracts: what a new API description would break")
+    contract_commands = contracts.add_subparsers(dest="contracts_command", required=True, metavar="SUBCOMMAND")
+    contracts_diff = contract_commands.add_parser(
+        "diff",
+        help="the scenarios of the last run that NEW would break (exit 1 if any)",
+        description="Compares two versions of a service's OpenAPI description against what the last run's "
+        "scenarios sent and read (reports/api-exchanges.jsonl): removed or retyped fields they read, statuses "
+        "they received that are gone, newly required fields they do not send.",
+    )
+    contracts_diff.add_argument("old", help="the description the last run used (a file or a URL)")
+    contracts_diff.add_argument("new", help="the new version (a file or a URL)")
+    contracts_diff.add_argument("--service", help="the service's name in configuration (default: the one that fits)")
+    contracts_diff.add_argument(
+        "--exchanges", type=Path, default=Path("reports/api-exchanges.jsonl"), help="%(default)s"
+    )
+    contracts_diff.set_defaults(handler=_contracts_diff)
+
     args = parser.parse_args(argv)
     return args.handler(args)
+
+
+def _contracts_diff(args: argparse.Namespace) -> int:
+    from handoff.cli.contracts import diff
+
+    return diff(args.old, args.new, args.service, args.exchanges)
 
 
 def _steps(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from openapi_core import OpenAPI
 
 from handoff.config.settings import Settings
-from handoff.contracts import coverage
+from handoff.contracts import coverage, recording
 from handoff.contracts.conformance import Conformance, Violation, check_exchange
 from handoff.contracts.descriptions import load_description, operations
 from handoff.http.client import Exchange
@@ -45,12 +45,15 @@ class DescribedService:
 class Contracts:
     services: dict[str, DescribedService] = field(default_factory=dict)
     on_violations: list[Callable[[Exchange, Conformance], None]] = field(default_factory=list)
+    exchanges_path: Path | None = None  # where each scenario's exchanges go (handoff/contracts/recording.py)
     _last: tuple[Exchange, Conformance] | None = None  # the latest check, for the explicit step
+    _scenario: list[tuple[Exchange, Conformance]] = field(default_factory=list)
 
     @classmethod
     def load(cls, settings: Settings, service_urls: Mapping[str, str]) -> Contracts:
         """Read every declared description (the services are up: some serve their own)."""
-        contracts = cls()
+        contracts = cls(exchanges_path=Path(settings.get("run.reports_dir")) / recording.FILE_NAME)
+        contracts.exchanges_path.unlink(missing_ok=True)  # this run's exchanges only
         timeout = float(settings.get("http.timeout"))
         for name, service in settings.services.items():
             if not service.openapi:
@@ -68,6 +71,8 @@ class Contracts:
         found = self.check(exchange)
         if found is None:
             return
+        exchange.reads = set()  # which fields of the answer the scenario goes on to read
+        self._scenario.append((exchange, found))
         described.coverage.record(found.operation, found.status, _label(exchange, found))
         described.coverage.violations += len(found.violations)
         if found.violations or found.negative:
@@ -84,6 +89,15 @@ class Contracts:
         if self._last is None or self._last[0] is not exchange:
             self._last = (exchange, check_exchange(described.api, exchange, described.base_url))
         return self._last[1]
+
+    def begin_scenario(self) -> None:
+        self._scenario = []
+
+    def end_scenario(self, name: str, location: str) -> None:
+        """Keep what the scenario sent to and read from each described API (for ``handoff contracts diff``)."""
+        exchanges, self._scenario = self._scenario, []
+        if self.exchanges_path is not None:
+            recording.append(self.exchanges_path, [recording.record(e, f, name, location) for e, f in exchanges])
 
     def finish(self, reports_dir: Path) -> list[str]:
         """Write the coverage file; the console lines, one per described service."""

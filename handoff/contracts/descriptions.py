@@ -33,7 +33,15 @@ class DescriptionError(ConfigError):
 def load_description(service: str, source: str, service_url: str, project_dir: Path, timeout: float) -> OpenAPI:
     """The description ``source`` names for ``service``, checked; raises :class:`DescriptionError`."""
     where = f"services.{service}.openapi = {source!r}"
-    document = _read(source, service_url, project_dir, timeout, where)
+    return checked(_read(source, service_url, project_dir, timeout, where), where)
+
+
+def read_description(source: str, timeout: float = 10.0) -> OpenAPI:
+    """A description from a file or URL given on the command line (``handoff contracts diff``)."""
+    return checked(_read(source, "", Path.cwd(), timeout, source), source)
+
+
+def checked(document: Any, where: str) -> OpenAPI:
     if not isinstance(document, dict) or "openapi" not in document:
         raise DescriptionError(f"{where}: not an OpenAPI document (no 'openapi' version field)")
     try:
@@ -56,7 +64,7 @@ def operations(api: OpenAPI) -> dict[str, list[str]]:
 
 
 def _read(source: str, service_url: str, project_dir: Path, timeout: float, where: str) -> Any:
-    if source.startswith(("http://", "https://", "/")):
+    if source.startswith(("http://", "https://")) or (source.startswith("/") and service_url):
         url = source if not source.startswith("/") else service_url.rstrip("/") + source
         try:
             with requests.Session() as session:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from requests.cookies import RequestsCookieJar
 
+from handoff.http.reads import tracked
 from handoff.report.masking import Masker
 
 BODY_PREVIEW_LIMIT = 4000
@@ -60,6 +61,8 @@ class Exchange:
     # What requests sent and received, for checks that read them (API contracts)
     prepared: Any = field(default=None, repr=False, compare=False)  # requests.PreparedRequest
     raw: Any = field(default=None, repr=False, compare=False)  # requests.Response; None after a transport error
+    # The JSON pointers of the response body the scenario read (handoff/http/reads.py); None: not tracked
+    reads: set[str] | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         outcome = f"{self.status} {self.reason}".strip() if self.status else self.error
@@ -96,6 +99,8 @@ class Response:
         if self._json is _UNSET:
             try:
                 self._json = json.loads(self.text) if self.text else None
+                if self.exchange.reads is not None:
+                    self._json = tracked(self._json, self.exchange.reads)
             except ValueError:
                 raise AssertionError(
                     f"expected a JSON body from {self.exchange.summary()}, got: {cap(self.text, 300)}"

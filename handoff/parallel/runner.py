@@ -41,6 +41,7 @@ from handoff.adapter.project import project_dir
 from handoff.adapter.runner import Runner
 from handoff.config.settings import Settings, load_settings
 from handoff.contracts import coverage as api_coverage
+from handoff.contracts import recording as api_recording
 from handoff.parallel.sharding import (
     ScenarioRef,
     collect_scenarios,
@@ -538,7 +539,12 @@ class WorkerPool:
         return bool(counted or self.crashes or not_run or interrupted or timed_out)
 
     def _merge_api_coverage(self) -> None:
-        """The workers' API coverage (handoff/contracts/coverage.py) added up into the run's one file."""
+        """The workers' API coverage and recorded exchanges (handoff/contracts/) put together in the run's files."""
+        exchanges = [worker.directory / api_recording.FILE_NAME for worker in self.workers]
+        (self.reports / api_recording.FILE_NAME).unlink(missing_ok=True)
+        api_recording.append(
+            self.reports / api_recording.FILE_NAME, [item for path in exchanges for item in api_recording.read(path)]
+        )
         parts = [path for worker in self.workers if (path := worker.directory / api_coverage.FILE_NAME).is_file()]
         if not parts:
             return

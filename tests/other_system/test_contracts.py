@@ -8,6 +8,10 @@ service did not, so that a violation happens for real.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.other_system.conftest import HERE
 from tests.report.test_categories import allure2_category
@@ -112,3 +116,60 @@ def test_a_parallel_run_adds_up_its_workers_coverage(run_todo):
     assert "handoff: API coverage: todo: 3 of 6 operations, 4 of 15 responses exercised; 0 violations" in result.output
     coverage = json.loads((result.workdir / "reports" / "api-coverage.json").read_text())["services"]["todo"]
     assert coverage["operations"]["POST /login"]["204"] == 2  # one per scenario, each on its own worker
+
+
+def handoff_command(workdir, *args: str):
+    """``handoff ...`` typed in the project folder, with the virtual environment activated."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["handoff", *args], cwd=workdir, env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=120
+    )
+
+
+def breaks_of(output: str, scenario: str) -> list[str]:
+    """The "- ..." lines the diff prints under one scenario."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"  {scenario}"))
+    found = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("    - "):
+            break
+        found.append(line.removeprefix("    - "))
+    return found
+
+
+def test_contracts_diff_lists_the_scenarios_a_new_description_would_break(run_todo):
+    result = run_todo(str(HERE / "features" / "todos.feature"), CONTRACT_FEATURES)
+    assert result.exit_code == 0, result.output[-4000:]
+    old, new = str(HERE / "contracts" / "todo.yaml"), str(HERE / "contracts" / "todo-v2.yaml")
+
+    completed = handoff_command(result.workdir, "contracts", "diff", old, new)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    assert "todo: " in output and "recorded exchange(s) of the last run held against" in output
+    assert breaks_of(output, "Two people keep their own lists") == [
+        "todo GET /todos: the response field /todos/*/title, which the scenario reads, was removed",
+        "todo POST /todos: the request field /priority is now required, and the scenario does not send it",
+        "todo POST /todos: the response field /done, which the scenario reads, changed type from boolean to string",
+        "todo POST /todos: the response field /title, which the scenario reads, was removed",
+    ]
+    assert breaks_of(output, "A write without the CSRF header is refused") == [
+        "todo POST /todos: status 403, which the scenario received, is no longer declared"
+    ]
+    assert "tags" not in output  # a new optional field breaks nobody
+
+    unchanged = handoff_command(result.workdir, "contracts", "diff", old, old)
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    assert "no recorded scenario relies on anything the new description takes away" in unchanged.stdout
+
+
+def test_contracts_diff_without_a_recorded_run_or_with_a_bad_description_says_what_to_do(tmp_path):
+    old = str(HERE / "contracts" / "todo.yaml")
+    completed = handoff_command(tmp_path, "contracts", "diff", old, old)
+    assert completed.returncode == 2
+    assert "no recorded exchanges in reports/api-exchanges.jsonl: run the suite first" in completed.stderr
+    (tmp_path / "broken.yaml").write_text("openapi: 3.1.0\npaths: [1, 2\n")
+    completed = handoff_command(tmp_path, "contracts", "diff", old, "broken.yaml")
+    assert (
+        completed.returncode == 2 and "broken.yaml" in completed.stderr and "neither JSON nor YAML" in completed.stderr
+    )
