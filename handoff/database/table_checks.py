@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import column, select, table
-from sqlalchemy.types import Boolean, Float, Integer, Numeric
+from sqlalchemy.types import Boolean, Date, DateTime, Float, Integer, Numeric, Time
 
 from handoff.database.databases import Databases, Query
 from handoff.matching.checker import Checker, format_table
@@ -51,7 +51,9 @@ class TableReader:
         target = table(table_name, *(column(name) for name in selected))
         statement = select(*(target.c[name] for name in selected))
         for name, value in conditions.items():
-            if not is_marker(value):
+            # Dates and times compare in Python, as moments: PostgreSQL refuses a date = text
+            # comparison, and SQLite holds whatever text the service wrote.
+            if not is_marker(value) and not isinstance(types[name], (Date, DateTime, Time)):
                 statement = statement.where(target.c[name] == _typed(value, types[name], name))
         self.last_query = self.databases.execute(database, statement)
         rows = plain(self.last_query.rows)

@@ -1,5 +1,6 @@
-"""Checks of an HTTP response: status, values at JSON paths, whole payloads, schemas,
-headers and time. Each failure shows expected and actual and the exchange behind them.
+"""Checks of an HTTP response: status, values at JSON paths (also negated and compared),
+whole payloads, each element of an array, schemas, headers and time. Each failure shows
+expected and actual and the exchange behind them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,22 @@ from typing import Any
 
 from handoff.http.client import Response
 from handoff.matching.checker import Checker
+from handoff.matching.comparisons import Comparison
 from handoff.matching.json_payloads import describe_mismatches, find, load_schema, pretty, schema_errors
-from handoff.matching.patterns import EQUAL, MISSING, match
+from handoff.matching.patterns import CONTAINS, EQUAL, MISSING, each_element, match
 
 
 def expect_status(check: Checker, response: Response, status: int) -> None:
     check.equal("response status", status, response.status, response.exchange)
+
+
+def expect_status_not(check: Checker, response: Response, status: int) -> None:
+    check.that(
+        response.status != status,
+        "response status",
+        f"expected: anything but {status}\nactual:   {response.status}",
+        response.exchange,
+    )
 
 
 def expect_value(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
@@ -25,6 +36,42 @@ def expect_value(check: Checker, response: Response, path: str, expected: Any, m
     if mismatches:
         detail = "\n".join(str(m) for m in mismatches)
         check.fail(f"response value at {path}", detail, response.exchange)
+
+
+def expect_value_not(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
+    """The value at the path is not (``contains``: does not contain) the expected one; it must be there."""
+    actual = value_at(check, response, path)
+    if not match(actual, expected, mode, path=path):
+        how = "anything but" if mode == EQUAL else "a value not containing"
+        check.fail(
+            f"response value at {path}",
+            f"expected: {how} {pretty(expected)}\nactual:   {pretty(actual)}",
+            response.exchange,
+        )
+
+
+def expect_comparison(check: Checker, response: Response, path: str, comparison: Comparison) -> None:
+    """The value at the path is greater than, at least, ... a bound (numbers as Decimals)."""
+    actual = find(response.json(), path)
+    failure = comparison.failure(actual)
+    if failure is not None:
+        check.fail(
+            f"response value at {path}",
+            f"expected: {comparison.describe()}\nactual:   {pretty(actual)}",
+            response.exchange,
+        )
+
+
+def expect_each(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
+    """Every element of the array at the path matches (``contains``: contains) the pattern; an empty array fails."""
+    actual = find(response.json(), path)
+    what = f"each element of the response at {path} ({mode})"
+    if not isinstance(actual, list) or not actual:
+        wanted = "an array with at least one element" if isinstance(actual, list) else "an array"
+        check.fail(what, f"expected: {wanted}\nactual:   {pretty(actual)}", response.exchange)
+    mismatches = each_element(actual, expected, CONTAINS if mode == CONTAINS else EQUAL, path)
+    if mismatches:
+        check.fail(what, describe_mismatches(mismatches, expected, actual), response.exchange)
 
 
 def expect_pattern(check: Checker, response: Response, path: str, pattern: str) -> None:

@@ -73,6 +73,7 @@ def comparison(relation: str, *bounds: Any) -> Comparison:
     wanted = 2 if relation == BETWEEN else 1
     if len(bounds) != wanted:
         raise ValueError(f"{relation!r} takes {wanted} bound(s), got {len(bounds)}")
+    bounds = tuple(_unquoted(bound) if isinstance(bound, str) else bound for bound in bounds)
     values = []
     for bound in bounds:
         value = orderable(bound)
@@ -94,8 +95,8 @@ def from_marker(marker: str) -> Comparison | None:
     if found is None:
         return None
     if found["low"] is not None:
-        return comparison(BETWEEN, _unquoted(found["low"]), _unquoted(found["high"]))
-    return comparison(MARKERS[found.group(1)], _unquoted(found["bound"]))
+        return comparison(BETWEEN, found["low"], found["high"])
+    return comparison(MARKERS[found.group(1)], found["bound"])
 
 
 def orderable(value: Any) -> Decimal | datetime | None:
