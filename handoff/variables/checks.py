@@ -21,7 +21,7 @@ def saved_value_is(actual: Any, expected: str, name: str = "value") -> list[str]
         return [str(mismatch) for mismatch in match(actual, expected, path=name)]
     if is_number(actual) and same_number(actual, expected, text=True):
         return []
-    return [] if as_text(actual) == expected else [f"expected: {expected!r}\nactual:   {as_text(actual)!r}"]
+    return [] if as_text(actual) == expected else [f"expected: {expected!r}\nactual:   {_shown(actual)}"]
 
 
 def expect_saved_value(world: World, name: str, expected: str) -> None:
@@ -34,7 +34,7 @@ def expect_saved_value_not(world: World, name: str, unexpected: str) -> None:
     world.check.that(
         bool(saved_value_is(actual, unexpected)),
         f"saved value {name!r}",
-        f"expected: anything but {unexpected!r}\nactual:   {as_text(actual)!r}",
+        f"expected: anything but {unexpected!r}\nactual:   {_shown(actual)}",
     )
 
 
@@ -43,5 +43,10 @@ def expect_saved_comparison(world: World, name: str, comparison: Comparison) -> 
     world.check.that(
         comparison.failure(actual) is None,
         f"saved value {name!r}",
-        f"expected: {comparison.describe()}\nactual:   {as_text(actual)!r}",
+        f"expected: {comparison.describe()}\nactual:   {_shown(actual)}",
     )
+
+
+def _shown(value: Any) -> str:
+    """Text in quotes, anything else (numbers, objects) as it goes into a template."""
+    return repr(value) if isinstance(value, str) else as_text(value)

@@ -74,3 +74,24 @@ def test_the_same_features_pass_on_sqlite_and_postgresql(prices, tmp_path):
     result = _run(prices, tmp_path / "run", HERE / "features")
     assert result.exit_code == 0, result.output[-6000:]
     assert result.statuses() == {"passed": 5}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_failures_show_expected_and_actual_with_the_request_or_query(prices, tmp_path):
+    result = _run(prices, tmp_path / "run", HERE / "failing")
+    assert result.exit_code == 1
+    assert result.statuses() == {"failed": 5, "error": 1}, result.output[-4000:]  # a bad expression is an error
+    below = result.failure_message("A total below the bound")
+    assert "expected: greater than 100\n" in below and "actual:   69" in below
+    assert "GET http://127.0.0.1" in below and "/baskets/b-" in below
+    shape = result.failure_message("An element of the wrong shape")
+    assert "each element of the response at $.items (equal)" in shape
+    assert "$.items[0].id: expected #string, got " in shape
+    cell = result.failure_message("A cell outside its range")
+    assert "#>= 40" in cell and "34.5" in cell and "[prices] SELECT" in cell
+    saved = result.failure_message("A saved value below the bound")
+    assert "expected: at least 70.5\n" in saved and "actual:   69\n" in saved + "\n"
+    unknown = result.failure_message("An expression with a name never saved")
+    assert "cannot evaluate {total * 2}: no variable 'total'" in unknown and "mug_id" in unknown
+    status = result.failure_message("A status that should not be")
+    assert "expected: anything but 200" in status and "actual:   200" in status
