@@ -78,7 +78,7 @@ def test_the_same_features_pass_on_sqlite_and_postgresql(prices, tmp_path):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_failures_show_expected_and_actual_with_the_request_or_query(prices, tmp_path):
-    result = _run(prices, tmp_path / "run", HERE / "failing")
+    result = _run(prices, tmp_path / "run", HERE / "wrong_features")
     assert result.exit_code == 1
     assert result.statuses() == {"failed": 5, "error": 1}, result.output[-4000:]  # a bad expression is an error
     below = result.failure_message("A total below the bound")
