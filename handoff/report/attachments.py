@@ -20,6 +20,7 @@ from handoff.database.databases import Query
 from handoff.email.mailbox import Email
 from handoff.http.client import Exchange, cap
 from handoff.matching.checker import format_table
+from handoff.matching.numbers import plain
 from handoff.report.masking import Masker
 from handoff.report.service_logs import ServiceLogs, parse_request_line
 from handoff.report.timeline import Timeline
@@ -77,7 +78,7 @@ class ReportAttachments:
     def on_query(self, query: Query) -> None:
         columns = list(query.rows[0]) if query.rows else []
         rows = [[str(row[c]) for c in columns] for row in query.rows]
-        params = json.dumps(query.params, default=str, ensure_ascii=False)
+        params = json.dumps(plain(dict(query.params)), default=str, ensure_ascii=False)
         body = (
             f"database: {query.database}\n{query.sql.strip()}\nparameters: {params}\n"
             f"{len(query.rows)} row(s) in {query.elapsed_ms:.1f} ms\n\n"

@@ -182,3 +182,19 @@ def test_sums_of_amounts_are_exact(first, second):
 def test_an_expression_that_cannot_be_evaluated_is_named(variables, template, message):
     with pytest.raises(ExpressionError, match=message):
         variables.render(template)
+
+
+def test_no_doc_string_or_step_of_the_sample_suite_is_taken_for_arithmetic():
+    from behave.parser import parse_file
+
+    from handoff.variables.scenario_variables import PLACEHOLDER
+    from tests.suite.behave_run import ROOT
+
+    texts = []
+    for path in sorted((ROOT / "features").rglob("*.feature")):
+        feature = parse_file(str(path))
+        for scenario in feature.walk_scenarios(with_outlines=True):
+            steps = [*(feature.background.steps if feature.background else []), *scenario.steps]
+            texts += [text for step in steps for text in (step.name, step.text or "") if "{" in text]
+    assert len(texts) > 50  # JSON doc strings, paths and cells with placeholders
+    assert [t for t in texts if any(m["expression"] for m in PLACEHOLDER.finditer(t))] == []
