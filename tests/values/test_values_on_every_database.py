@@ -80,7 +80,7 @@ def test_the_same_features_pass_on_sqlite_and_postgresql(prices, tmp_path):
 def test_failures_show_expected_and_actual_with_the_request_or_query(prices, tmp_path):
     result = _run(prices, tmp_path / "run", HERE / "wrong_features")
     assert result.exit_code == 1
-    assert result.statuses() == {"failed": 5, "error": 1}, result.output[-4000:]  # a bad expression is an error
+    assert result.statuses() == {"failed": 8, "error": 1}, result.output[-4000:]  # a bad expression is an error
     below = result.failure_message("A total below the bound")
     assert "expected: greater than 100\n" in below and "actual:   69" in below
     assert "GET http://127.0.0.1" in below and "/baskets/b-" in below
@@ -95,3 +95,9 @@ def test_failures_show_expected_and_actual_with_the_request_or_query(prices, tmp
     assert "cannot evaluate {total * 2}: no variable 'total'" in unknown and "mug_id" in unknown
     status = result.failure_message("A status that should not be")
     assert "expected: anything but 200" in status and "actual:   200" in status
+    value = result.failure_message("A value that should not be")
+    assert "expected: anything but 69.0\n" in value and "actual:   69.0" in value and "GET http://" in value
+    element = result.failure_message("An element that should not be there")
+    assert 'expected: a value not containing "mug"' in element and 'actual:   [\n    "mug"\n  ]' in element
+    empty = result.failure_message("Each element of an empty array")
+    assert "expected: an array with at least one element\n  actual:   []" in empty

@@ -32,3 +32,16 @@ Feature: Checks of money that fail, to read their messages
 
   Scenario: A status that should not be
     Then the response status is not 200
+
+  Scenario: A value that should not be
+    Then the response at "$.total" is not 69.00
+
+  Scenario: An element that should not be there
+    Then the response at "$.items[*].title" does not contain "mug"
+
+  Scenario: Each element of an empty array
+    When I send a GET request to prices "/baskets/empty-{unique_id}"
+    Then each element of the response at "$.items" matches
+      """
+      {"id": "#number"}
+      """
