@@ -22,6 +22,7 @@ from sqlalchemy.types import Numeric
 
 from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
+from handoff.matching.numbers import plain
 
 
 class DatabaseUnreachable(Exception):
@@ -39,7 +40,7 @@ class Query:
     elapsed_ms: float = 0.0
 
     def summary(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        params = ", ".join(f"{k}={plain(v)!r}" for k, v in self.params.items())
         return f"[{self.database}] {' '.join(self.sql.split())}  ({params}) -> {len(self.rows)} row(s)"
 
 
