@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -81,7 +81,7 @@ def number_text(value: Any) -> str:
     number = to_decimal(value)
     if number == 0:
         return "0"
-    normal = number.normalize()
+    normal = number.normalize(Context(prec=max(1, len(number.as_tuple().digits))))  # exact: never rounds
     exponent = normal.as_tuple().exponent
     if isinstance(exponent, int) and -30 <= exponent <= 30:
         return format(normal, "f")

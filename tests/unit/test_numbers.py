@@ -198,3 +198,18 @@ def test_no_doc_string_or_step_of_the_sample_suite_is_taken_for_arithmetic():
             texts += [text for step in steps for text in (step.name, step.text or "") if "{" in text]
     assert len(texts) > 50  # JSON doc strings, paths and cells with placeholders
     assert [t for t in texts if any(m["expression"] for m in PLACEHOLDER.finditer(t))] == []
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_number_written_out_reads_back_as_the_same_number(number):
+    assert parse_number(number_text(number)) == number
+    assert same_number(plain(number), number, text=True)
+
+
+@given(st.decimals(-1000, 1000, places=3), st.decimals(-1000, 1000, places=3), st.decimals(-1000, 1000, places=3))
+def test_between_is_at_least_the_low_and_at_most_the_high_bound(value, first, second):
+    low, high = sorted([first, second])
+    between = comparison("between", low, high).failure(float(value)) is None
+    at_least = comparison("at least", str(low)).failure(value) is None
+    at_most = comparison("at most", high).failure(str(value)) is None
+    assert between == (at_least and at_most)
