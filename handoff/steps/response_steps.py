@@ -66,7 +66,10 @@ def step_value_compared(context, path, relation, bound):
 
 @then_with_wait('the response at "{path}" is {expected}', refresh=_resend)
 def step_value_is(context, path, expected):
-    """Example: Then the response at "$.status" is "PAID" """
+    """JSON or a marker: #uuid, #>= 1, #between 1 and 5, #!= 0, #[] {"id": "#number"} (each element matches).
+
+    Example: Then the response at "$.status" is "PAID"
+    """
     world = context.world
     wanted = parse_expected(world.render(expected))
     response_checks.expect_value(world.check, world.http.response, path, wanted, EQUAL)
