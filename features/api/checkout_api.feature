@@ -113,6 +113,8 @@ Feature: Cart and checkout contracts across services
       | reference  | status   |
       | {order_id} | approved |
     And no email to "{email}" has arrived
+    And no email to "{email}" with subject containing "{order_id}" arrives within 1 seconds
+    And no email to "{email}" arrives within 1 seconds
 
   Scenario: The payment gateway lists charges by reference to the merchant only
     Given I use the bearer token "{secrets.gateway_api_key}"

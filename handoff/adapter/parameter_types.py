@@ -42,6 +42,12 @@ def header_check(text: str) -> str:
     return text
 
 
+@parse.with_pattern(r"greater than|less than|at least|at most")
+def comparison(text: str) -> str:
+    """greater than, less than, at least or at most"""
+    return text
+
+
 @parse.with_pattern(r"[A-Z][a-z]+")
 def person(text: str) -> str:
     """a capitalised name such as Alice"""
@@ -60,6 +66,7 @@ PARAMETER_TYPES = {
     "Method": method,
     "Name": name,
     "HeaderCheck": header_check,
+    "Comparison": comparison,
     "Person": person,
     "Dependency": dependency,
 }

@@ -11,16 +11,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import bindparam, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.types import Numeric
 
 from handoff.config.errors import ConfigError
 from handoff.config.settings import DatabaseConfig
 from handoff.database.drivers import check_driver, sqlalchemy_url
+from handoff.matching.numbers import plain
 from handoff.report.masking import MASK, is_credential_column
 
 
@@ -39,7 +42,7 @@ class Query:
     elapsed_ms: float = 0.0
 
     def summary(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.shown_params().items())
+        params = ", ".join(f"{k}={plain(v)!r}" for k, v in self.shown_params().items())
         return f"[{self.database}] {' '.join(self.sql.split())}  ({params}) -> {len(self.rows)} row(s)"
 
     def shown_params(self) -> dict[str, Any]:
@@ -118,7 +121,7 @@ class Databases:
 
     def execute(self, name: str, sql: str | Executable, **params: Any) -> Query:
         """Run a read query and return its record: SQL, parameters, rows, duration."""
-        statement = text(sql) if isinstance(sql, str) else sql
+        statement = _with_decimals(text(sql), params) if isinstance(sql, str) else sql
         if not isinstance(sql, str):
             compiled = sql.compile(dialect=self.engine(name).dialect)
             sql, params = str(compiled), {**compiled.params, **params}
@@ -248,6 +251,14 @@ def _admin_execute(url: str, statement: str) -> None:
         ) from None
     finally:
         engine.dispose()
+
+
+def _with_decimals(statement: Any, params: Mapping[str, Any]) -> Any:
+    """Decimal parameters typed as NUMERIC, so that every dialect can bind them (SQLite's driver cannot)."""
+    decimals = [
+        bindparam(key, type_=Numeric(asdecimal=True)) for key, value in params.items() if isinstance(value, Decimal)
+    ]
+    return statement.bindparams(*decimals) if decimals else statement
 
 
 def _first_line(error: BaseException) -> str:

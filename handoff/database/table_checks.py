@@ -2,8 +2,13 @@
 
 Table and column names come from feature text, so they are checked against the
 database's own catalog and quoted by SQLAlchemy; values are always bound parameters.
-A cell may hold a marker (``#notnull``, ``#regex ^ord_``, ``#null``…, see
+A cell may hold a marker (``#notnull``, ``#regex ^ord_``, ``#null``, ``#>= 2``…, see
 :mod:`handoff.matching.patterns`); markers are checked after the rows are read.
+
+Rows are read as plain values, the same on every database (:func:`handoff.matching.numbers.plain`):
+PostgreSQL's NUMERIC comes as the int or float SQLite gives, dates and times as ISO 8601
+text. A cell compares with a number as a number (``34.50`` is ``34.5``, ``0.00`` is ``0``),
+and with a date-time as a moment (``2026-12-01 10:00:00`` is ``2026-12-01T10:00:00``).
 
 Columns named like credentials (password, password_hash, token, api_key, salt...: see
 :func:`handoff.report.masking.is_credential_column`) are compared on their real values
@@ -12,17 +17,18 @@ and shown as ``****`` in every message.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import column, select, table
-from sqlalchemy.types import Boolean, Float, Integer, Numeric
+from sqlalchemy.types import Boolean, Date, DateTime, Float, Integer, Numeric, Time
 
 from handoff.database.databases import Databases, Query
 from handoff.matching.checker import Checker, format_table
+from handoff.matching.comparisons import orderable
+from handoff.matching.numbers import is_number, number_text, plain, same_number
 from handoff.matching.patterns import is_marker, matches
 from handoff.report.masking import MASK, is_credential_column
 
@@ -50,10 +56,12 @@ class TableReader:
         target = table(table_name, *(column(name) for name in selected))
         statement = select(*(target.c[name] for name in selected))
         for name, value in conditions.items():
-            if not is_marker(value):
+            # Dates and times compare in Python, as moments: PostgreSQL refuses a date = text
+            # comparison, and SQLite holds whatever text the service wrote.
+            if not is_marker(value) and not isinstance(types[name], (Date, DateTime, Time)):
                 statement = statement.where(target.c[name] == _typed(value, types[name], name))
         self.last_query = self.databases.execute(database, statement)
-        rows = self.last_query.rows
+        rows = plain(self.last_query.rows)
         return [
             {name: row[name] for name in wanted}
             for row in rows
@@ -62,19 +70,27 @@ class TableReader:
 
 
 def cell_matches(actual: Any, expected: Any) -> bool:
-    """A database value against a feature's cell: a marker, or the same value as text."""
+    """A database value against a feature's cell: a marker, a number, a moment, or the same text."""
+    actual, expected = plain(actual), plain(expected)
     if is_marker(expected):
-        return matches(_plain(actual), expected)
+        return matches(actual, expected)
+    if is_number(actual) and same_number(actual, expected, text=True):
+        return True
+    moments = _moment(actual), _moment(expected)
+    if None not in moments:
+        return moments[0] == moments[1]
     return as_cell(actual) == as_cell(expected)
 
 
 def as_cell(value: Any) -> str:
     """A database value written the way a feature writes it."""
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return "#null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if is_number(value):
+        return number_text(value)
     return str(value)
 
 
@@ -85,12 +101,11 @@ def shown_cell(column_name: str, value: Any) -> str:
     return as_cell(value)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return value.isoformat()
-    return value
+def _moment(value: Any) -> Any:
+    """A date with a time of day (ISO 8601 text, with ``T`` or a space) as an aware datetime."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", value.strip()):
+        return orderable(value)
+    return None
 
 
 def _typed(value: Any, column_type: Any, name: str) -> Any:
@@ -158,7 +173,7 @@ class TableExpectations:
         if not re.match(r"\s*(SELECT|WITH)\b", sql, re.IGNORECASE) or ";" in sql.strip().rstrip(";"):
             raise ValueError("only a single SELECT (or WITH ... SELECT) query can be run from a feature")
         self.reader.last_query = self.reader.databases.execute(database, sql, **params)
-        self.query_rows = self.reader.last_query.rows
+        self.query_rows = plain(self.reader.last_query.rows)
         return self.query_rows
 
     def query_returned(self, expected: list[dict[str, Any]]) -> None:
@@ -186,7 +201,7 @@ class TableExpectations:
         if column_name not in row:
             detail = f"the result has no column {column_name!r} (its columns: {', '.join(row)})"
             self.check.fail(what, detail, self.reader.last_query)
-        return _plain(row[column_name])
+        return plain(row[column_name])
 
     def _query_rows(self) -> list[dict[str, Any]]:
         if self.query_rows is None:

@@ -27,6 +27,22 @@ def expect_no_email(world: World, address: str) -> None:
     world.check.equal(f"emails to {address}", [], subjects, box.last_exchange)
 
 
+def expect_no_email_within(world: World, address: str, subject: str, seconds: float) -> None:
+    """No email (with the text in its subject) to the address during the whole time; fails at the first one."""
+    box = mailbox(world)
+    address, subject = world.render(address), world.render(subject)
+    found = box.first_within(address, subject, timeout=seconds)
+    if found is not None:
+        world.report.on_email(found)
+    about = f" with {subject!r} in its subject" if subject else ""
+    world.check.that(
+        found is None,
+        f"emails to {address}{about} within {seconds:g} s",
+        f"expected: none\nactual:   {found.subject if found else ''!r}",
+        box.last_exchange,
+    )
+
+
 def that_email(world: World) -> Email:
     if world.last_email is None:
         raise LookupError('no email yet: start with \'Then an email to "..." with subject containing "..." arrives\'')

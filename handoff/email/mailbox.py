@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handoff.http.client import Exchange, ServiceClient
-from handoff.waiting import wait_until
+from handoff.waiting import WaitTimedOut, wait_until
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,26 @@ class Mailbox:
 
     def wait_for(self, address: str, subject_contains: str, timeout: float) -> Email:
         """The first message to ``address`` whose subject contains the text, once it arrives."""
+        return self._poll(address, subject_contains, timeout)[0]
 
+    def first_within(self, address: str, subject_contains: str, timeout: float) -> Email | None:
+        """The first such message if one is there (or arrives) within ``timeout`` seconds, else None.
+
+        None only after watching the whole time: the last look is at or after the deadline.
+        """
+        try:
+            return self._poll(address, subject_contains, timeout)[0]
+        except WaitTimedOut:
+            return None
+
+    def _poll(self, address: str, subject_contains: str, timeout: float) -> list[Email]:
         def matching() -> list[Email]:
             return [m for m in self.messages_to(address) if subject_contains in m.subject]
 
         polls: list = []
         try:
             with self.sink.http.unrecorded() as polls:
-                found = wait_until(
+                return wait_until(
                     matching,
                     bool,
                     timeout=timeout,
@@ -55,4 +67,3 @@ class Mailbox:
         finally:
             if polls:  # the report gets the last poll, not each of them
                 self.sink.http.record(polls[-1])
-        return found[0]

@@ -1,7 +1,7 @@
-"""Checks of an HTTP response: status, values at JSON paths, whole payloads, schemas,
-headers and time. Each failure shows expected and actual and the exchange behind them;
-a wrong status also shows the response's body (masked, the first 1000 characters), since
-an error's body usually says why.
+"""Checks of an HTTP response: status, values at JSON paths (also negated and compared),
+whole payloads, each element of an array, schemas, headers and time. Each failure shows
+expected and actual and the exchange behind them; a wrong status also shows the
+response's body (masked, the first 1000 characters), since an error's body usually says why.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Any
 
 from handoff.http.client import Response, cap, pretty_json
 from handoff.matching.checker import Checker
+from handoff.matching.comparisons import Comparison
 from handoff.matching.json_payloads import describe_mismatches, find, find_all, load_schema, pretty, schema_errors
-from handoff.matching.patterns import EQUAL, MISSING, match
+from handoff.matching.patterns import CONTAINS, EQUAL, MISSING, each_element, match
 
 STATUS_BODY_LIMIT = 1000  # characters of the body a wrong status shows in the console; the report has it all
 
@@ -30,12 +31,57 @@ def expect_status(check: Checker, response: Response, status: int) -> None:
     check.fail("response status", detail, response.exchange)
 
 
+def expect_status_not(check: Checker, response: Response, status: int) -> None:
+    check.that(
+        response.status != status,
+        "response status",
+        f"expected: anything but {status}\nactual:   {response.status}",
+        response.exchange,
+    )
+
+
 def expect_value(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
     actual = find(response.json(), path)
     mismatches = match(actual, expected, mode, path=path)
     if mismatches:
         detail = "\n".join(str(m) for m in mismatches)
         check.fail(f"response value at {path}", detail, response.exchange)
+
+
+def expect_value_not(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
+    """The value at the path is not (``contains``: does not contain) the expected one; it must be there."""
+    actual = value_at(check, response, path)
+    if not match(actual, expected, mode, path=path):
+        how = "anything but" if mode == EQUAL else "a value not containing"
+        check.fail(
+            f"response value at {path}",
+            f"expected: {how} {pretty(expected)}\nactual:   {pretty(actual)}",
+            response.exchange,
+        )
+
+
+def expect_comparison(check: Checker, response: Response, path: str, comparison: Comparison) -> None:
+    """The value at the path is greater than, at least, ... a bound (numbers as Decimals)."""
+    actual = find(response.json(), path)
+    failure = comparison.failure(actual)
+    if failure is not None:
+        check.fail(
+            f"response value at {path}",
+            f"expected: {comparison.describe()}\nactual:   {pretty(actual)}",
+            response.exchange,
+        )
+
+
+def expect_each(check: Checker, response: Response, path: str, expected: Any, mode: str = EQUAL) -> None:
+    """Every element of the array at the path matches (``contains``: contains) the pattern; an empty array fails."""
+    actual = find(response.json(), path)
+    what = f"each element of the response at {path} ({mode})"
+    if not isinstance(actual, list) or not actual:
+        wanted = "an array with at least one element" if isinstance(actual, list) else "an array"
+        check.fail(what, f"expected: {wanted}\nactual:   {pretty(actual)}", response.exchange)
+    mismatches = each_element(actual, expected, CONTAINS if mode == CONTAINS else EQUAL, path)
+    if mismatches:
+        check.fail(what, describe_mismatches(mismatches, expected, actual), response.exchange)
 
 
 def expect_pattern(check: Checker, response: Response, path: str, pattern: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from jsonpath_ng.exceptions import JsonPathParserError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
+from handoff.matching.numbers import plain
 from handoff.matching.patterns import MISSING, Mismatch, is_marker
 
 
@@ -111,7 +112,7 @@ def describe_mismatches(mismatches: list[Mismatch], expected: Any, actual: Any) 
 def pretty(value: Any, limit: int = 3000) -> str:
     if value is MISSING:
         return "(nothing at that path)"
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    text = json.dumps(plain(value), indent=2, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[:limit] + f"\n… [{len(text)} characters in all]"
 
 

@@ -11,8 +11,16 @@ An expected value is plain JSON in which any string may be a *marker*:
 ``#datetime``          a string holding an ISO 8601 date-time
 ``#regex <pattern>``   a string the whole of which matches the pattern
 ``#[]`` / ``#[N]``     an array (of N elements); ``#[] #string``: each element matches
+``#[] {"id": "#number"}``  an array each of whose elements matches the JSON pattern after it
+``#> 3`` ``#>= 3`` ``#< 3`` ``#<= 3``  a number greater than, at least, less than, at most 3
+``#between 1 and 5``   a number from 1 to 5, both included (also ISO dates and times)
+``#!= <value>``        anything but the value (a number, ``true``, ``null``, ``"text"`` or text)
 ``##<marker>``         optional: missing or ``null``, or else matches ``#<marker>``
 =====================  =====================================================
+
+Numbers compare as numbers (``34.50`` equals ``34.5``, a PostgreSQL Decimal equals the
+same float: :mod:`handoff.matching.numbers`); comparisons are in
+:mod:`handoff.matching.comparisons`.
 
 :func:`match` compares in one of three modes: ``equal`` (objects have exactly the
 expected keys, arrays the expected elements in order), ``contains`` (objects have at
@@ -30,6 +38,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from handoff.matching import comparisons
+from handoff.matching.numbers import is_number, parse_number, plain, same_number
 
 EQUAL, CONTAINS, CONTAINS_ONLY = "equal", "contains", "contains only"
 MODES = (EQUAL, CONTAINS, CONTAINS_ONLY)
@@ -72,7 +83,7 @@ def is_marker(value: Any) -> bool:
 
 def _match(actual: Any, expected: Any, mode: str, path: str) -> list[Mismatch]:
     if is_marker(expected):
-        return _match_marker(actual, expected, path)
+        return _match_marker(actual, expected, path, mode)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return [Mismatch(path, "an object", _show(actual))]
@@ -83,14 +94,17 @@ def _match(actual: Any, expected: Any, mode: str, path: str) -> list[Mismatch]:
         return _match_array(actual, expected, mode, path)
     if actual is MISSING:
         return [Mismatch(path, _show(expected), "nothing (the key is missing)")]
-    if _same_scalar(actual, expected):
+    if same_value(actual, expected):
         return []
     return [Mismatch(path, _show(expected), _show(actual))]
 
 
-def _same_scalar(actual: Any, expected: Any) -> bool:
+def same_value(actual: Any, expected: Any) -> bool:
+    """One value equals another: booleans only booleans, numbers by value (``0.00`` is ``0``)."""
     if isinstance(actual, bool) or isinstance(expected, bool):
         return type(actual) is type(expected) and actual == expected
+    if is_number(actual) and is_number(expected):
+        return same_number(actual, expected)
     return actual == expected
 
 
@@ -127,30 +141,30 @@ def _match_array(actual: list, expected: list, mode: str, path: str) -> list[Mis
     return mismatches
 
 
-def _match_marker(actual: Any, marker: str, path: str) -> list[Mismatch]:
+def _match_marker(actual: Any, marker: str, path: str, mode: str = EQUAL) -> list[Mismatch]:
     if marker.startswith("##"):
         if actual is MISSING or actual is None:
             return []
-        return _match_marker(actual, marker[1:], path)
+        return _match_marker(actual, marker[1:], path, mode)
     if marker == "#ignore":
         return []
     if marker == "#notpresent":
         return [] if actual is MISSING else [Mismatch(path, "no such key", _show(actual))]
     if actual is MISSING:
         return [Mismatch(path, marker, "nothing (the key is missing)")]
-    ok = _check_marker(actual, marker, path)
+    ok = _check_marker(actual, marker, path, mode)
     if isinstance(ok, list):
         return ok
     return [] if ok else [Mismatch(path, marker, _show(actual))]
 
 
-def _check_marker(actual: Any, marker: str, path: str) -> bool | list[Mismatch]:
+def _check_marker(actual: Any, marker: str, path: str, mode: str = EQUAL) -> bool | list[Mismatch]:
     simple = {
         "#present": lambda v: True,
         "#null": lambda v: v is None,
         "#notnull": lambda v: v is not None,
         "#string": lambda v: isinstance(v, str),
-        "#number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "#number": is_number,
         "#boolean": lambda v: isinstance(v, bool),
         "#array": lambda v: isinstance(v, list),
         "#object": lambda v: isinstance(v, dict),
@@ -165,6 +179,15 @@ def _check_marker(actual: Any, marker: str, path: str) -> bool | list[Mismatch]:
             return isinstance(actual, str) and re.fullmatch(pattern, actual) is not None
         except re.error as error:
             raise InvalidMarker(f"{marker!r} at {path}: not a valid regular expression ({error})") from None
+    if marker.startswith("#!="):
+        return not same_value(actual, _operand(marker[len("#!=") :]))
+    try:
+        ordering = comparisons.from_marker(marker)
+    except comparisons.NotComparable as error:
+        raise InvalidMarker(f"{marker!r} at {path}: {error}") from None
+    if ordering is not None:
+        failure = ordering.failure(actual)
+        return [] if failure is None else [Mismatch(path, ordering.describe(), _show(actual))]
     array = _ARRAY_MARKER.fullmatch(marker)
     if array:
         size, each = array.groups()
@@ -172,15 +195,50 @@ def _check_marker(actual: Any, marker: str, path: str) -> bool | list[Mismatch]:
             return False
         if size and len(actual) != int(size):
             return [Mismatch(path, f"{size} element(s)", f"{len(actual)}: {_show(actual)}")]
-        mismatches = []
-        if each:
-            for index, element in enumerate(actual):
-                mismatches += _match(element, each, EQUAL, f"{path}[{index}]")
-        return mismatches
+        return each_element(actual, _element_pattern(each, marker, path), mode, path) if each else []
     raise InvalidMarker(
         f"unknown marker {marker!r} at {path}; known: #ignore #null #notnull #present #notpresent "
-        "#string #number #boolean #array #object #uuid #datetime #regex <pattern> #[] #[N] ##<marker>"
+        "#string #number #boolean #array #object #uuid #datetime #regex <pattern> #[] #[N] #[] {...} "
+        "#> #>= #< #<= #between <low> and <high> #!= <value> ##<marker>"
     )
+
+
+def each_element(actual: list, expected: Any, mode: str = EQUAL, path: str = "$") -> list[Mismatch]:
+    """Every way in which the elements of ``actual`` differ from one pattern (Karate's ``match each``).
+
+    In ``contains`` mode each element needs only contain the pattern.
+    """
+    element_mode = CONTAINS if mode == CONTAINS else EQUAL
+    mismatches = []
+    for index, element in enumerate(actual):
+        mismatches += match(element, expected, element_mode, f"{path}[{index}]")
+    return mismatches
+
+
+def _element_pattern(text: str, marker: str, path: str) -> Any:
+    """What follows ``#[]``: a marker (``#string``), or a JSON pattern (``{"id": "#number"}``)."""
+    text = text.strip()
+    if is_marker(text):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidMarker(
+            f"{marker!r} at {path}: after #[] comes a marker (#string) or a JSON pattern "
+            f'({{"id": "#number"}}); this is neither ({error.msg})'
+        ) from None
+
+
+def _operand(text: str) -> Any:
+    """The value after ``#!=``: a number, JSON (``true``, ``null``, ``"PAID"``) or else the text itself."""
+    text = text.strip()
+    number = parse_number(text)
+    if number is not None:
+        return number
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 def _is_uuid(value: Any) -> bool:
@@ -206,5 +264,5 @@ def _is_datetime(value: Any) -> bool:
 def _show(value: Any) -> str:
     if value is MISSING:
         return "nothing (the key is missing)"
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(plain(value), ensure_ascii=False, default=str)
     return text if len(text) <= 200 else text[:200] + "…"

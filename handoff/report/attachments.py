@@ -21,6 +21,7 @@ from handoff.database.databases import Query
 from handoff.email.mailbox import Email
 from handoff.http.client import Exchange, cap
 from handoff.matching.checker import format_table
+from handoff.matching.numbers import plain
 from handoff.report.after_steps import LateFailures, write_skipped_steps
 from handoff.report.masking import Masker
 from handoff.report.service_logs import ServiceLogs, parse_request_line
@@ -93,7 +94,7 @@ class ReportAttachments:
         shown = query.shown_rows()  # columns named like credentials as ****
         columns = list(shown[0]) if shown else []
         rows = [[str(row[c]) for c in columns] for row in shown]
-        params = json.dumps(query.shown_params(), default=str, ensure_ascii=False)
+        params = json.dumps(plain(dict(query.shown_params())), default=str, ensure_ascii=False)
         body = (
             f"database: {query.database}\n{query.sql.strip()}\nparameters: {params}\n"
             f"{len(query.rows)} row(s) in {query.elapsed_ms:.1f} ms\n\n"

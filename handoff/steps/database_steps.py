@@ -1,8 +1,10 @@
 """Generic database checks: rows in the tables of any database named in config/<env>.toml.
 
 Table and column names are checked against the database's catalog; values are bound
-parameters. Cells may hold {variables} and markers (#notnull, #null, #regex ^ord_).
-Every check can end in "within N seconds". Implemented by handoff/database/table_checks.py.
+parameters. Cells may hold {variables}, arithmetic ({before.stock - 2}) and markers (#notnull,
+#null, #regex ^ord_), comparisons among them (#> 0, #>= 2, #< 10, #<= 10, #between 1 and 5, #!= 0).
+Numbers compare as numbers (34.50 is 34.5) on every database. Every check can end in
+"within N seconds". Implemented by handoff/database/table_checks.py.
 
 Example::
 

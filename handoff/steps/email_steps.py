@@ -35,6 +35,25 @@ def step_no_email(context, address):
     email_checks.expect_no_email(context.world, address)
 
 
+# With a subject first: the address of the other form would take the subject in.
+@check('no email to "{address}" with subject containing "{subject}" arrives within {seconds:Number} seconds')
+def step_no_email_with_subject_within(context, address, subject, seconds):
+    """Watches the whole time and fails at the first such email.
+
+    Example: Then no email to "{email}" with subject containing "reminder" arrives within 3 seconds
+    """
+    email_checks.expect_no_email_within(context.world, address, subject, seconds)
+
+
+@check('no email to "{address}" arrives within {seconds:Number} seconds')
+def step_no_email_within(context, address, seconds):
+    """Not "becomes true within": watches the whole time and fails at the first email (one there already too).
+
+    Example: Then no email to "{email}" arrives within 2 seconds
+    """
+    email_checks.expect_no_email_within(context.world, address, "", seconds)
+
+
 @check('that email\'s body contains "{text}"')
 def step_body_contains(context, text):
     """Example: Then that email's body contains "Total: 25.00 EUR" """

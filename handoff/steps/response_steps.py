@@ -2,8 +2,9 @@
 
 Every check can end in "within N seconds": the request is sent again with backoff
 until the check holds. Expected values are JSON ("PAID", 12, true, null) or markers
-(#string, #uuid, #regex ^ord_, ##number ...; see handoff/matching/patterns.py). Implemented by
-handoff/http/response_checks.py.
+(#string, #uuid, #regex ^ord_, ##number, #>= 1 ...; see handoff/matching/patterns.py). Numbers
+compare as numbers (34.50 is 34.5) and, in "greater than" and the like, as decimals.
+Implemented by handoff/http/response_checks.py.
 """
 
 from behave import step
@@ -11,6 +12,7 @@ from behave import step
 from handoff.adapter.project import file_folders
 from handoff.adapter.waiting_steps import then_with_wait
 from handoff.http import response_checks
+from handoff.matching.comparisons import BETWEEN, comparison
 from handoff.matching.json_payloads import parse_document, parse_expected
 from handoff.matching.patterns import CONTAINS, CONTAINS_ONLY, EQUAL
 
@@ -25,9 +27,49 @@ def step_status(context, status):
     response_checks.expect_status(context.world.check, context.world.http.response, status)
 
 
+@then_with_wait("the response status is not {status:Count}", refresh=_resend)
+def step_status_not(context, status):
+    """Example: Then the response status is not 500"""
+    response_checks.expect_status_not(context.world.check, context.world.http.response, status)
+
+
+# "is not", "is between" and "is greater than" before "is {expected}", which would take them for a value.
+@then_with_wait('the response at "{path}" is not {expected}', refresh=_resend)
+def step_value_is_not(context, path, expected):
+    """Anything but the value; something must be there. Example: Then the response at "$.status" is not "FAILED" """
+    world = context.world
+    wanted = parse_expected(world.render(expected))
+    response_checks.expect_value_not(world.check, world.http.response, path, wanted, EQUAL)
+
+
+@then_with_wait('the response at "{path}" is between {low} and {high}', refresh=_resend)
+def step_value_between(context, path, low, high):
+    """Both bounds included; numbers compare as decimals, ISO dates in time order.
+
+    Example: Then the response at "$.total" is between 10 and {budget}
+    """
+    world = context.world
+    bounds = comparison(BETWEEN, world.variables.render_value(low), world.variables.render_value(high))
+    response_checks.expect_comparison(world.check, world.http.response, path, bounds)
+
+
+@then_with_wait('the response at "{path}" is {relation:Comparison} {bound}', refresh=_resend)
+def step_value_compared(context, path, relation, bound):
+    """Numbers compare as decimals, ISO dates in time order (also: less than, at least, at most).
+
+    Example: Then the response at "$.total" is greater than {previous_total}
+    """
+    world = context.world
+    wanted = comparison(relation, world.variables.render_value(bound))
+    response_checks.expect_comparison(world.check, world.http.response, path, wanted)
+
+
 @then_with_wait('the response at "{path}" is {expected}', refresh=_resend)
 def step_value_is(context, path, expected):
-    """Example: Then the response at "$.status" is "PAID" """
+    """JSON or a marker: #uuid, #>= 1, #between 1 and 5, #!= 0, #[] {"id": "#number"} (each element matches).
+
+    Example: Then the response at "$.status" is "PAID"
+    """
     world = context.world
     wanted = parse_expected(world.render(expected))
     response_checks.expect_value(world.check, world.http.response, path, wanted, EQUAL)
@@ -48,6 +90,39 @@ def step_value_contains(context, path, expected):
     world = context.world
     wanted = parse_expected(world.render(expected))
     response_checks.expect_value(world.check, world.http.response, path, wanted, CONTAINS)
+
+
+@then_with_wait('the response at "{path}" does not contain {expected}', refresh=_resend)
+def step_value_does_not_contain(context, path, expected):
+    """No such element (or text); something must be there.
+
+    Example: Then the response at "$.items[*].sku" does not contain "{removed_sku}"
+    """
+    world = context.world
+    wanted = parse_expected(world.render(expected))
+    response_checks.expect_value_not(world.check, world.http.response, path, wanted, CONTAINS)
+
+
+@then_with_wait('each element of the response at "{path}" matches', refresh=_resend)
+def step_each_matches(context, path):
+    """Karate's match each: every element matches the pattern; an empty array fails.
+
+    Example: Then each element of the response at "$.items" matches (doc string: {"id": "#number", "title": "#string"})
+    """
+    world = context.world
+    expected = parse_document(world.render(context.text))
+    response_checks.expect_each(world.check, world.http.response, path, expected, EQUAL)
+
+
+@then_with_wait('each element of the response at "{path}" contains', refresh=_resend)
+def step_each_contains(context, path):
+    """Every element has at least these keys and values; an empty array fails.
+
+    Example: Then each element of the response at "$.items" contains (doc string: {"done": false})
+    """
+    world = context.world
+    expected = parse_document(world.render(context.text))
+    response_checks.expect_each(world.check, world.http.response, path, expected, CONTAINS)
 
 
 @then_with_wait('the response at "{path}" matches "{pattern}"', refresh=_resend)

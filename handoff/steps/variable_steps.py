@@ -2,12 +2,14 @@
 
 Values are also saved by the response, database and email steps. Built in: {uuid},
 {unique_id}, {unique_email}, {now}, {today} (with offsets: {now+5m}, {today-1d}) and
-{secrets.<name>}. Implemented by handoff/variables/scenario_variables.py.
+{secrets.<name>}. Arithmetic in the braces: {price * 2}, {before.total - 0.01} (decimals).
+Implemented by handoff/variables/scenario_variables.py and handoff/variables/expressions.py.
 """
 
 from behave import step
 
 from handoff.adapter.waiting_steps import check
+from handoff.matching.comparisons import BETWEEN, comparison
 from handoff.matching.json_payloads import parse_expected
 from handoff.variables import checks as variable_checks
 from handoff.variables.scenario_variables import doc_string_value
@@ -41,3 +43,28 @@ def step_saved_value_is(context, name, expected):
     """
     world = context.world
     variable_checks.expect_saved_value(world, name, world.render(expected))
+
+
+@check('the saved value "{name}" is not "{expected}"')
+def step_saved_value_is_not(context, name, expected):
+    """Anything but the text, number or marker. Example: Then the saved value "status" is not "FAILED" """
+    world = context.world
+    variable_checks.expect_saved_value_not(world, name, world.render(expected))
+
+
+@check('the saved value "{name}" is between {low} and {high}')
+def step_saved_value_between(context, name, low, high):
+    """Both bounds included, numbers as decimals. Example: Then the saved value "total" is between 10 and 20.50"""
+    world = context.world
+    bounds = comparison(BETWEEN, world.variables.render_value(low), world.variables.render_value(high))
+    variable_checks.expect_saved_comparison(world, name, bounds)
+
+
+@check('the saved value "{name}" is {relation:Comparison} {bound}')
+def step_saved_value_compared(context, name, relation, bound):
+    """Numbers as decimals, ISO dates in time order (also: greater than, less than, at most).
+
+    Example: Then the saved value "count" is at least 3
+    """
+    world = context.world
+    variable_checks.expect_saved_comparison(world, name, comparison(relation, world.variables.render_value(bound)))

@@ -9,8 +9,14 @@ offset such as ``{now+5m}``, ``{today-1d}``; units s, m, h, d), and
 ``{secrets.<name>}`` for a configured secret (masked wherever it appears), and
 ``{data.<name>}`` for the environment's test data (``[data]`` in config/<env>.toml).
 
-Only ``{identifier}`` is a placeholder, so JSON such as ``{"a": 1}`` is left alone.
-In SQL a placeholder becomes a bound parameter, never text.
+Arithmetic works in the same braces: ``{price * 2}``, ``{before.total - 0.01}``, with
+decimal semantics (:mod:`handoff.variables.expressions`).
+
+Only ``{identifier}`` and expressions that start with a name are placeholders, so JSON such
+as ``{"a": 1}`` is left alone. In SQL a placeholder becomes one bound parameter, never text.
+A value is written into text the same way whichever database gave it: a number as
+``39.98`` (never ``"39.98"``, so it is a JSON number in a JSON doc string and text inside
+quotes), a date as ``2026-12-01`` (:func:`handoff.matching.numbers.number_text`).
 
 A variable set from a doc string (:func:`doc_string_value`) is JSON when the doc string
 starts with ``{`` or ``[`` (an object or array, reachable as ``{name.items.0}``), and
@@ -19,6 +25,7 @@ text otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -27,9 +34,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handoff.matching.json_payloads import parse_document
+from handoff.matching.numbers import is_number, number_text, plain
+from handoff.variables import expressions
 from handoff.variables.unique_data import UniqueData
 
-PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_]\w*(?:\.\w+)*)(?P<offset>[+-]\d+[smhd])?\}")
+PLACEHOLDER = re.compile(
+    r"\{(?:(?P<name>[A-Za-z_]\w*(?:\.\w+)*)(?P<offset>[+-]\d+[smhd])?|(?P<expression>"
+    + expressions.EXPRESSION
+    + r"))\}"
+)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -72,23 +85,36 @@ class Variables:
         """Text with every placeholder replaced (objects and arrays as JSON)."""
         if text is None:
             return None
-        return PLACEHOLDER.sub(lambda m: _as_text(self.get(m["name"], m["offset"])), text)
+        return PLACEHOLDER.sub(lambda m: as_text(self._value(m)), text)
 
     def render_value(self, text: str) -> Any:
         """A template that is exactly one placeholder gives the saved value itself."""
         whole = PLACEHOLDER.fullmatch(text.strip())
-        return self.get(whole["name"], whole["offset"]) if whole else self.render(text)
+        return self._value(whole) if whole else self.render(text)
 
     def render_sql(self, sql: str) -> tuple[str, dict[str, Any]]:
-        """SQL with each placeholder turned into a bound parameter."""
+        """SQL with each placeholder (an expression too) turned into one bound parameter."""
         params: dict[str, Any] = {}
 
         def bind(match: re.Match[str]) -> str:
             key = f"p{len(params)}"
-            params[key] = self.get(match["name"], match["offset"])
+            params[key] = self._value(match)
             return f":{key}"
 
         return PLACEHOLDER.sub(bind, sql), params
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of an arithmetic expression over saved values, ``price * 2``."""
+        return expressions.evaluate(expression, self.get, self._known)
+
+    def _value(self, match: re.Match[str]) -> Any:
+        if match["expression"] is not None:
+            return self.evaluate(match["expression"])
+        return self.get(match["name"], match["offset"])
+
+    def _known(self) -> str:
+        saved = ", ".join(sorted(self.values)) or "none yet"
+        return f"saved so far: {saved}; built in: uuid, unique_id, unique_email, now, today, data.<name>"
 
     def _saved(self, name: str) -> Any:
         try:
@@ -140,13 +166,18 @@ def _step_into(value: Any, part: str, name: str) -> Any:
         return value[part]
     if isinstance(value, list) and part.isdigit() and int(part) < len(value):
         return value[int(part)]
-    raise UnknownVariable(f"{{{name}}}: {part!r} is not in {_as_text(value)[:200]}")
+    raise UnknownVariable(f"{{{name}}}: {part!r} is not in {as_text(value)[:200]}")
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as it goes into step text: text as it is, a number or date bare, the rest as JSON."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if is_number(value):
+        return number_text(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return json.dumps(plain(value), ensure_ascii=False, default=str)
 
 
 def doc_string_value(text: str, name: str) -> Any:
