@@ -27,7 +27,7 @@ Feature: The shop's API in business phrases
     Given {name} has registered as "{email}"
     And I am signed in as "{email}"
 
-  Scenario: the catalog sells "{product}" as "{sku}" at {cents:d} cents, {stock:d} in stock
+  Scenario: the catalog sells "{product}" as "{sku}" at {cents:Count} cents, {stock:Count} in stock
     A product added with the service token, its id saved as "product_id".
     Given the request header "X-Service-Token" is "{secrets.shop_service_token}"
     When I send a POST request to catalog "/products" with

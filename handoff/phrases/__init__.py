@@ -8,7 +8,7 @@ runs its inner steps as sub-steps (running.py).
 """
 
 from handoff.phrases.definitions import Definition, PhraseError, phrase_files, phrase_folders, read_definitions
-from handoff.phrases.registration import install, phrase_of
+from handoff.phrases.registration import inner_step_definitions, install, phrase_of
 from handoff.phrases.running import PhraseStepError, PhraseStepFailed
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "PhraseError",
     "PhraseStepError",
     "PhraseStepFailed",
+    "inner_step_definitions",
     "install",
     "phrase_files",
     "phrase_folders",

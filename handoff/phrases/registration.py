@@ -102,6 +102,17 @@ def check(definitions: Sequence[Definition], registry: Any) -> list[str]:
     return problems
 
 
+def inner_step_definitions(definitions: Iterable[Definition], registry: Any) -> list[Any]:
+    """The registered step definitions that the phrases' inner steps run (as :func:`check` matches them)."""
+    found = []
+    for definition in definitions:
+        for step in definition.steps:
+            text = with_holes(step.name, definition.parameters)
+            candidates = registry.steps.get(step.step_type, []) + registry.steps["step"]
+            found += [candidate for candidate in candidates if can_match(candidate, text)][:1]
+    return found
+
+
 def register(definitions: Iterable[Definition], registry: Any) -> None:
     factory = get_step_matcher_factory()
     factory.register_step_matcher_class(PhraseMatcher.NAME, PhraseMatcher, override=True)
