@@ -30,12 +30,13 @@ from pathlib import Path
 
 import parse
 from behave.matchers import ParseMatcher
-from behave.model import Step, Table, Text
+from behave.model import ScenarioOutline, Step, Table, Text
 from behave.parser import ParserError, parse_feature
 
 FOLDER = "phrases"
 # Only {identifier} is a placeholder (as in handoff/variables/scenario_variables.py): JSON stays as it is.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+BUILT_IN_VARIABLES = {"uuid", "unique_id", "unique_email", "now", "today"}
 
 
 class PhraseError(Exception):
@@ -127,7 +128,7 @@ def _read(path: Path, problems: list[str]) -> Iterator[Definition]:
         )
     for scenario in feature.walk_scenarios(with_outlines=True):
         where = f"{filename}:{scenario.line}"
-        if scenario.keyword.lower().startswith("scenario outline") or getattr(scenario, "examples", None):
+        if isinstance(scenario, ScenarioOutline):
             problems.append(f"{where}: a phrase is a Scenario, not a Scenario Outline: {scenario.name!r}")
             continue
         parameters = _parameters(scenario.name, where, problems)
@@ -163,15 +164,20 @@ def _parameters(title: str, where: str, problems: list[str]) -> tuple[str, ...] 
 def _placeholder_problems(title: str, parameters: tuple[str, ...], steps: Iterable[Step], where: str) -> list[str]:
     problems = []
     used: set[str] = set()
+    steps = list(steps)
+    # Names the phrase saves itself (I save ... as "token") are scenario variables, as are the built-in ones.
+    quoted = {text for step in steps for text in re.findall(r'"([A-Za-z_]\w*)"', step.name)}
     for step in steps:
         for name in _placeholders(step):
             if name in parameters:
                 used.add(name)
                 continue
+            if name in quoted or name in BUILT_IN_VARIABLES:
+                continue
             # Any other {name} is a scenario variable ({token}, {unique_email}): fine, unless it
             # reads like a misspelt parameter, which would otherwise fail only when the phrase runs.
-            close = [p for p in parameters if p.lower() == name.lower()] or difflib.get_close_matches(
-                name, parameters, n=1, cutoff=0.8
+            close = [p for p in parameters if sorted(p.lower()) == sorted(name.lower())] or (
+                difflib.get_close_matches(name, parameters, n=1, cutoff=0.8)
             )
             if close:
                 problems.append(

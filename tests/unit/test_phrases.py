@@ -101,3 +101,29 @@ def test_what_a_definition_file_cannot_hold_is_named_by_line(tmp_path):
     assert "phrases.feature:5: a phrase is a Scenario, not a Scenario Outline" in problems
     assert 'phrases.feature:11: the phrase "{} unnamed" has an unnamed parameter' in problems
     assert 'phrases.feature:14: the phrase "{person} without steps" has no steps' in problems
+
+
+def test_a_placeholder_reading_like_a_misspelt_parameter_is_an_error_a_scenario_variable_is_not(tmp_path):
+    (definition,) = _definitions(
+        tmp_path,
+        """\
+        Feature: phrases
+          Scenario: {name} is listed
+            Given I save the response at "$.names" as "names"
+            Then the variable "x" is "{name} in {names} at {now} by {unique_email}"
+        """,
+    )
+    assert definition.parameters == ("name",)
+    with pytest.raises(PhraseError) as raised:
+        _definitions(
+            tmp_path,
+            """\
+            Feature: phrases
+              Scenario: {name} is listed
+                Then the variable "x" is "{name} and {nmae}"
+            """,
+        )
+    assert raised.value.problems == [
+        'phrases.feature:3: "Then the variable "x" is "{name} and {nmae}"" uses {nmae}, which is no parameter '
+        'of the phrase "{name} is listed": did you mean {name}?'
+    ]
