@@ -15,14 +15,13 @@ types convert them.
 
 from __future__ import annotations
 
-import types
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from behave.matchers import ParseMatcher, get_step_matcher_factory
-from behave.model_type import Argument
+from behave.model_type import Argument, FileLocation
 from behave.step_registry import AmbiguousStep
 
 from handoff.phrases.definitions import (
@@ -39,15 +38,27 @@ _INSTALLED: weakref.WeakKeyDictionary[Any, list[Definition]] = weakref.WeakKeyDi
 
 
 class PhraseMatcher(ParseMatcher):
-    """behave's parse matcher, except that each argument is handed on as the text the step wrote."""
+    """behave's parse matcher, except that each argument is handed on as the text the step wrote,
+    and that the step is located in its definition file (behave's console, its ambiguity errors)."""
 
     NAME = "handoff-phrase"
+
+    @property
+    def location(self):
+        phrase = phrase_of(self)
+        return FileLocation(phrase.filename, phrase.line) if phrase else super().location
 
     def check_match(self, step_text):
         arguments = super().check_match(step_text)  # the types still decide what matches
         if arguments is None:
             return None
         return [Argument(a.start, a.end, a.original, a.original, a.name) for a in arguments]
+
+    def match(self, step_text):
+        matched = super().match(step_text)
+        if matched is not None:
+            matched.location = self.location
+        return matched
 
 
 def install(registry: Any, base_dir: str | Path, feature_paths: Iterable[str | Path]) -> list[Definition]:
@@ -137,9 +148,6 @@ def _step_function(definition: Definition):
         run_phrase(context, definition, arguments)
 
     step_of_a_phrase.handoff_phrase = definition
-    # behave locates a step by its function, unwrapped: a function "in" the definition file makes
-    # its console output, its ambiguity errors and lint messages point at the phrase's file:line.
-    step_of_a_phrase.__wrapped__ = _located_at(definition.filename, definition.line)
     step_of_a_phrase.__doc__ = definition.description or f"Defined in Gherkin: {definition.where}."
     return step_of_a_phrase
 
@@ -148,11 +156,6 @@ def _file_and_line(problem: str) -> tuple[str, int]:
     filename, _, rest = problem.partition(":")
     line = rest.split(":", 1)[0]
     return filename, int(line) if line.isdigit() else 0
-
-
-def _located_at(filename: str, line: int) -> types.FunctionType:
-    code = compile("", filename, "exec").replace(co_firstlineno=line)
-    return types.FunctionType(code, {}, "phrase")
 
 
 def _cycles(definitions: Sequence[Definition], uses: dict[int, list[tuple[Any, Definition]]]) -> list[str]:
