@@ -243,3 +243,16 @@ def test_the_step_catalog_lists_a_phrase_under_its_file(tmp_path):
           - example: `Given Alice starts with 4 apples`""")
         in catalog
     ), catalog
+
+
+def test_a_doc_string_under_a_phrase_is_an_error_before_the_feature_runs(tmp_path):
+    feature = FAILING_FEATURE.replace(
+        "Given Carl has lost an apple", 'Given Alice starts with 4 apples\n      """\n      ignored\n      """'
+    )
+    project = _project(tmp_path, feature=feature)
+    result = run_behave(tmp_path / "run", HANDOFF_RUNNER, str(project / "features"))
+    assert result.exit_code == 1, result.output[-3000:]
+    assert (
+        '"Given Alice starts with 4 apples" has a doc string under it, but its step '
+        "(../project/phrases/fruit.feature:3) does not read one" in result.output
+    ), result.output[-3000:]
