@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+BUILT_IN_TYPES = {"d": "a whole number", "f": "a decimal number", "w": "a word"}  # behave's (parse's) own
 
 
 def load_steps(project: Path) -> None:
@@ -75,7 +76,7 @@ def type_descriptions() -> dict[str, str]:
     """Registered parameter type -> what it accepts, from its converter's docstring."""
     from behave.matchers import ParseMatcher
 
-    described = {}
+    described = dict(BUILT_IN_TYPES)
     for name, converter in ParseMatcher.TYPE_REGISTRY.items():
         doc = (getattr(converter, "__doc__", None) or "").strip().splitlines()
         pattern = getattr(converter, "pattern", None)

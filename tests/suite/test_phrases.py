@@ -238,7 +238,7 @@ def test_the_step_catalog_lists_a_phrase_under_its_file(tmp_path):
     assert (
         textwrap.dedent("""\
         - **Step** `{person} starts with {n:d} apples`
-          - parameters: `person`: text, `n`: d
+          - parameters: `person`: text, `n`: a whole number
           - A person and their apples.
           - example: `Given Alice starts with 4 apples`""")
         in catalog
