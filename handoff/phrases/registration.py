@@ -1,8 +1,17 @@
 """Phrase definitions as behave steps: checked against the run's step registry, then registered in it.
 
 A phrase is registered as a ``@step`` (any keyword calls it) when behave loads its step
-modules, so that ``behave --dry-run``, the step catalog and every run know it. Before
-that, the whole set is checked, and every problem is named with its file and line:
+modules, so that ``behave --dry-run``, the step catalog and every run know it. Handoff's
+runner (handoff/adapter/runner.py, named in ``behave.ini``) does it right after behave has
+loaded all of ``steps/``: only then are all the Python steps known that phrases use and
+must not clash with (behave loads the modules in name order, so ``from handoff.steps
+import *`` in ``steps/handoff_steps.py`` runs before ``steps/orders_steps.py``), and only
+the runner knows the project folder. Under behave's own runner Handoff's ``before_all``
+does it instead, which serves every run but a dry one (dry runs run no hooks).
+``handoff steps`` does it after loading the steps as behave does.
+
+Before registering, the whole set is checked, and every problem is named with its file
+and line:
 
 * a phrase that clashes with a step or with another phrase (one step text would match both);
 * an inner step that no step and no phrase matches (undefined);
