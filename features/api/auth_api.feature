@@ -5,12 +5,7 @@ Feature: Auth service contract
 
   Background:
     Given the variable "email" is "{unique_email}"
-    When I send a POST request to auth "/users" with
-      """
-      {"email": "{email}", "password": "correct horse battery", "name": "Ann"}
-      """
-    Then the response status is 201
-    And I save the response at "$.id" as "user_id"
+    And Ann has registered as "{email}"
 
   Scenario: Registering answers with the new user and stores only a password hash
     Then the response matches

@@ -3,13 +3,7 @@ Feature: Catalog service contract
 
   Background:
     Given the variable "sku" is "MUG-{unique_id}"
-    And the request header "X-Service-Token" is "{secrets.shop_service_token}"
-    When I send a POST request to catalog "/products" with
-      """
-      {"sku": "{sku}", "name": "Contract Mug", "price_cents": 1250, "currency": "EUR", "stock": 7}
-      """
-    Then the response status is 201
-    And I save the response at "$.id" as "product_id"
+    And the catalog sells "Contract Mug" as "{sku}" at 1250 cents, 7 in stock
 
   Scenario: A new product can be read back and is stored
     When I send a GET request to catalog "/products/{product_id}"

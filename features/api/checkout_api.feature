@@ -6,25 +6,9 @@ Feature: Cart and checkout contracts across services
   Background:
     Given the variable "email" is "{unique_email}"
     And the variable "sku" is "TOWEL-{unique_id}"
-    When I send a POST request to auth "/users" with
-      """
-      {"email": "{email}", "password": "correct horse battery", "name": "Cleo"}
-      """
-    And I save the response at "$.id" as "user_id"
-    And I send a POST request to auth "/sessions" with
-      """
-      {"email": "{email}", "password": "correct horse battery"}
-      """
-    And I save the response at "$.token" as "token"
-    And I use the bearer token "{token}"
-    And the request header "X-Service-Token" is "{secrets.shop_service_token}"
-    And I send a POST request to catalog "/products" with
-      """
-      {"sku": "{sku}", "name": "Contract Towel", "price_cents": 800, "currency": "EUR", "stock": 5}
-      """
-    And I save the response at "$.id" as "product_id"
-    And I send a GET request to cart "/cart"
-    And I save the response at "$.id" as "cart_id"
+    And I am a new customer Cleo, signed in as "{email}"
+    And the catalog sells "Contract Towel" as "{sku}" at 800 cents, 5 in stock
+    And I have a cart
 
   Scenario: Adding to the cart answers with the whole cart, priced by the catalog
     When I send a POST request to cart "/carts/{cart_id}/items" with

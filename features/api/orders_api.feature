@@ -22,11 +22,7 @@ Feature: Cart, order, payment and mail contracts, endpoint by endpoint
       | header          | value                         |
       | X-Service-Token | {secrets.shop_service_token}  |
       | Accept          | application/json              |
-    And I send a POST request to catalog "/products" with
-      """
-      {"sku": "{sku}", "name": "Contract Lamp", "price_cents": 2500, "currency": "EUR", "stock": 9}
-      """
-    And I save the response at "$.id" as "product_id"
+    And the catalog sells "Contract Lamp" as "{sku}" at 2500 cents, 9 in stock
     And Dora sends a GET request to cart "/cart"
     And I save the response at "$.id" as "cart_id"
 

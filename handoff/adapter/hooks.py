@@ -44,6 +44,7 @@ from handoff.faults.proxies import clear_faults
 from handoff.gherkin.lint import MalformedFeature, problems_in
 from handoff.matching.checker import Checker
 from handoff.parallel.runner import run_setup_once
+from handoff.phrases import install as install_phrases
 from handoff.report.attachments import NoAttachments, ReportAttachments
 from handoff.report.masking import Masker
 from handoff.report.metadata import write_environment_failure, write_report_metadata
@@ -130,6 +131,8 @@ def _wrap_late_definitions(namespace: MutableMapping[str, Any], ours: dict) -> N
 
 
 def before_all(context, world: type[World] = World) -> None:
+    # Handoff's runner (behave.ini) loads the phrases with the steps; under behave's own, here.
+    install_phrases(context._runner.step_registry, project_dir(context.config), context.config.paths)
     run: TestRun | None = None
     try:
         settings = load_settings(context.config.userdata, project_dir=project_dir(context.config))

@@ -4,7 +4,9 @@
 (the generic vocabulary included, when ``steps/`` imports it) and writes Markdown. Each
 entry comes from the step function: the phrase (its pattern), the parameters in it
 (described by their type converter's docstring), the ``Example:`` line of its docstring,
-or else the first step in the project's features that uses it.
+or else the first step in the project's features that uses it. A phrase defined in
+Gherkin (``phrases/*.feature``, handoff/phrases/) is listed under its file, described by
+the lines under its title.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+BUILT_IN_TYPES = {"d": "a whole number", "f": "a decimal number", "w": "a word"}  # behave's (parse's) own
 
 
 def load_steps(project: Path) -> None:
@@ -28,6 +31,15 @@ def load_steps(project: Path) -> None:
     if environment.is_file():
         exec_file(str(environment), {})  # registers the parameter types
     load_step_modules([str(project / "steps")])
+
+
+def load_phrases(project: Path, feature_dirs: Sequence[Path]) -> None:
+    """Register the project's phrases defined in Gherkin, as Handoff's runner does when behave runs."""
+    from behave.step_registry import registry
+
+    from handoff.phrases import install
+
+    install(registry, project, [*feature_dirs, project])
 
 
 def registered_steps() -> Iterator[tuple[str, Any]]:
@@ -64,7 +76,7 @@ def type_descriptions() -> dict[str, str]:
     """Registered parameter type -> what it accepts, from its converter's docstring."""
     from behave.matchers import ParseMatcher
 
-    described = {}
+    described = dict(BUILT_IN_TYPES)
     for name, converter in ParseMatcher.TYPE_REGISTRY.items():
         doc = (getattr(converter, "__doc__", None) or "").strip().splitlines()
         pattern = getattr(converter, "pattern", None)
@@ -74,6 +86,7 @@ def type_descriptions() -> dict[str, str]:
 
 def render(project: Path, feature_dirs: Sequence[Path]) -> str:
     load_steps(project)
+    load_phrases(project, feature_dirs)
     examples = usages(path for folder in feature_dirs for path in folder.rglob("*.feature"))
     types = type_descriptions()
     by_module: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -83,7 +96,7 @@ def render(project: Path, feature_dirs: Sequence[Path]) -> str:
         if hasattr(definition.func, "waits_for"):
             continue
         module = _module_name(definition.func, project)
-        summaries[module] = _summary(definition.func.__globals__.get("__doc__") or "")
+        summaries[module] = _summary(_module_doc(definition.func))
         if getattr(definition.func, "is_check", False):
             keyword = "then"  # registered for every keyword (handoff.adapter.waiting_steps.check), read as a Then
         by_module[module].append((keyword, definition.pattern, (definition.func.__doc__ or "").strip()))
@@ -125,8 +138,22 @@ def render(project: Path, feature_dirs: Sequence[Path]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _module_doc(function: Any) -> str:
+    phrase = getattr(function, "handoff_phrase", None)
+    if phrase is not None:
+        return f"{phrase.feature}: phrases defined in Gherkin, each running the steps under its title."
+    return function.__globals__.get("__doc__") or ""
+
+
 def _module_name(function: Any, project: Path) -> str:
-    """``handoff.steps.http_steps`` for the package's steps, ``steps/cart_steps.py`` for the suite's."""
+    """``handoff.steps.http_steps`` for the package's steps, ``steps/cart_steps.py`` for the suite's,
+    ``phrases/account.feature`` for phrases defined in Gherkin."""
+    phrase = getattr(function, "handoff_phrase", None)
+    if phrase is not None:
+        try:
+            return Path(phrase.filename).resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            return phrase.filename
     path = Path(function.__code__.co_filename).resolve()
     module = function.__globals__.get("__name__", "")
     if module.startswith("handoff."):

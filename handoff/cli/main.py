@@ -93,9 +93,14 @@ def _contracts_diff(args: argparse.Namespace) -> int:
 
 def _steps(args: argparse.Namespace) -> int:
     from handoff.cli.catalog import render
+    from handoff.phrases import PhraseError
 
     project = args.project.resolve()
-    text = render(project, [path.resolve() for path in (args.features or [project / "features"])])
+    try:
+        text = render(project, [path.resolve() for path in (args.features or [project / "features"])])
+    except PhraseError as error:
+        print(f"the phrase definitions cannot work:\n{error}", file=sys.stderr)
+        return 1
     if args.check:
         if not args.check.is_file() or args.check.read_text(encoding="utf-8") != text:
             print(f"{args.check} is out of date: run `handoff steps --output {args.check}`", file=sys.stderr)

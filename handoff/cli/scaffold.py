@@ -23,6 +23,7 @@ DISTRIBUTION = "handoff-bdd"
 # Where each file of the new project comes from (None: written by code).
 PROJECT_FILES: dict[str, str | None] = {
     "features/example.feature": "example.feature.tmpl",
+    "phrases/example.feature": "phrases.feature.tmpl",
     "steps/handoff_steps.py": "handoff_steps.py.tmpl",
     "support/__init__.py": "support_init.py.tmpl",
     "environment.py": "environment.py.tmpl",

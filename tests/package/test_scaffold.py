@@ -15,6 +15,7 @@ def test_init_writes_every_file_of_the_layout(tmp_path, capsys):
     assert sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()) == sorted(PROJECT_FILES)
     assert "hooks.install(globals())" in (project / "environment.py").read_text()
     assert "from handoff.steps import *" in (project / "steps" / "handoff_steps.py").read_text()
+    assert "Scenario: the {service:Name} service is up" in (project / "phrases" / "example.feature").read_text()
     config = tomllib.loads((project / "config" / "local.toml").read_text())
     assert config["services"]["api"] == {"url": "${API_URL:-http://127.0.0.1:8080}", "health": "/health"}
     assert "allure_behave.formatter:AllureFormatter" in (project / "behave.ini").read_text()

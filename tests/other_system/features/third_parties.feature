@@ -2,11 +2,7 @@ Feature: The to-do service and the notification service it calls
 
   Background: each scenario signs in as a person of its own
     Given the variable "user" is "{unique_email}"
-    When Ann sends a POST request to todo "/login" with
-      """
-      {"user": "{user}"}
-      """
-    And Ann sends the "csrftoken" cookie back as the "X-CSRFToken" header
+    And Ann is logged in to the to-do service as "{user}"
 
   Scenario: Every new to-do is announced once, with its owner and title
     When Ann sends a POST request to todo "/todos" with

@@ -1,12 +1,8 @@
 Feature: A to-do service tested with the generic vocabulary only
 
   Scenario: Two people keep their own lists, each with their own session cookies
-    When Ann sends a POST request to todo "/login" with
-      """
-      {"user": "ann"}
-      """
-    And Ann sends the "csrftoken" cookie back as the "X-CSRFToken" header
-    And Ann sends a POST request to todo "/todos" with
+    Given Ann is logged in to the to-do service as "ann"
+    When Ann sends a POST request to todo "/todos" with
       """
       {"title": "water the plants"}
       """
@@ -16,11 +12,8 @@ Feature: A to-do service tested with the generic vocabulary only
       {"id": "#number", "title": "water the plants", "done": false}
       """
     And I save the response at "$.id" as "todo_id"
-    When Ben sends a POST request to todo "/login" with
-      """
-      {"user": "ben"}
-      """
-    And Ben sends a GET request to todo "/todos"
+    Given Ben is logged in to the to-do service as "ben"
+    When Ben sends a GET request to todo "/todos"
     Then the response at "$.todos" is "#[0]"
     When Ann sends a GET request to todo "/todos"
     Then the response at "$.todos[*].title" contains only
