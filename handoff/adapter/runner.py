@@ -38,6 +38,8 @@ class Runner(BehaveRunner):
 
     def feature_locations(self):
         """behave's, less the phrase files (a run of the whole project folder would take them for features)."""
+        if self.base_dir is None:  # behave reads a rerun file (@file) before it knows its base folder
+            return super().feature_locations()
         folders = phrase_folders(self.base_dir, self.config.paths)
         return [
             location
