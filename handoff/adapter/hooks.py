@@ -67,6 +67,8 @@ class SuiteRun:
     unique_data: UniqueData
     step_timer: StepTimer
     scenario_numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # calls between services that broke an enforced contract in this scenario (it fails at its end)
+    broken_between_services: list[AssertionError] = field(default_factory=list)
 
     def new_world(self) -> World:
         return self.world_class(run=self.run, check=self.checker, data=self.unique_data, report=self.attachments)
@@ -187,7 +189,9 @@ def before_scenario(context, scenario: Scenario) -> None:
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     if suite.run.contracts is not None:
+        suite.run.record_calls_between_services()  # what came after the last scenario ended is not this one's
         suite.run.contracts.begin_scenario()
+    suite.broken_between_services = []
     context.world = suite.new_world()
 
 
@@ -203,6 +207,8 @@ def after_step(context, step) -> None:
     if suite is None:
         return
     suite.step_timer.stop()
+    # Under the step during which they happened: the calls services made to each other (proxies saw them)
+    suite.broken_between_services += suite.run.record_calls_between_services()
     if step.status.has_failed():
         deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
@@ -217,6 +223,7 @@ def after_scenario(context, scenario: Scenario) -> None:
         try:
             failed_cleanups = run_cleanups(context, suite.attachments, suite.step_timer)
         finally:
+            suite.broken_between_services += suite.run.record_calls_between_services()
             steps_failed = scenario.status.has_failed()
             message = "\n".join(str(failed) for failed in failed_cleanups)
             failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
@@ -228,6 +235,12 @@ def after_scenario(context, scenario: Scenario) -> None:
             broken = not all(failed.is_assertion for failed in failed_cleanups)
             suite.attachments.fail_late(scenario, message, broken)
             raise CleanupFailed(message)  # behave: the scenario fails with a hook error naming the cleanups
+        if suite.broken_between_services:  # a step cannot fail after it ended: the scenario does, naming them
+            first = suite.broken_between_services[0]
+            kind = f"{type(first).__module__}.{type(first).__qualname__}"
+            text = "\n".join(str(error) for error in suite.broken_between_services)
+            suite.attachments.fail_late(scenario, f"{kind}: between services: {text}", broken=False)
+            raise first
 
 
 def after_all(context) -> None:

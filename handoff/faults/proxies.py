@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from handoff.config.settings import ConfigError, Settings
+from handoff.faults.http_tap import ObservedHttp
 from handoff.faults.names import called_name
 from handoff.faults.proxy import LOOPBACK, NO_FAULT, PROTOCOLS, Fault, FaultProxy, Mode, ProxyLoop
 
@@ -132,6 +133,16 @@ class FaultProxies:
                 f'add [proxies.{name}] target = "<service>" to the environment\'s file and let the '
                 f"calling service use {{proxies.{name}.url}} instead of the direct address"
             ) from None
+
+    def observe_http_to(self, services: set[str]) -> None:
+        """Keep the HTTP exchanges of every HTTP proxy in front of one of ``services``."""
+        for name, config in self.configs.items():
+            if config.target in services and config.protocol == "http" and name in self.proxies:
+                self.proxies[name].observe()
+
+    def take_observed(self) -> list[tuple[ProxyConfig, ObservedHttp]]:
+        """What the observing proxies forwarded since the last call, each with its proxy's configuration."""
+        return [(self.configs[name], item) for name, proxy in self.proxies.items() for item in proxy.take_observed()]
 
     def close(self) -> None:
         for proxy in self.proxies.values():

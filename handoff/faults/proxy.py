@@ -34,6 +34,7 @@ loop in one daemon thread (:class:`ProxyLoop`).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import enum
 import socket
@@ -43,6 +44,8 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from handoff.faults.http_tap import HttpTap, ObservedHttp
+
 LOOPBACK = "127.0.0.1"
 MAX_CONNECTIONS = 64  # per proxy; more are reset at once
 MAX_REQUEST_BYTES = 1 << 20  # read from a request that is answered or dropped, and kept during a hold
@@ -50,6 +53,7 @@ MAX_HOLD_SECONDS = 60.0
 IDLE_SECONDS = 120.0  # a forwarded connection with no traffic either way for this long is closed
 READ_SECONDS = 10.0  # for a request the proxy reads itself
 SMTP_MAX_COMMANDS = 100
+MAX_OBSERVED = 1000  # exchanges kept between two takes; older ones give way
 CONTROL_SECONDS = 5.0  # for starting, stopping and switching faults from the caller's thread
 
 PROTOCOLS = ("http", "smtp", "tcp")
@@ -129,6 +133,21 @@ class FaultProxy:
         self._loop = loop
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task] = set()
+        # HTTP the proxy forwarded, read as it passed (handoff/faults/http_tap.py): off until observe()
+        self._observed: collections.deque[ObservedHttp] | None = None
+
+    def observe(self) -> None:
+        """Keep each HTTP exchange this proxy forwards (an HTTP proxy only), for :meth:`take_observed`."""
+        if self.protocol != "http":
+            raise ValueError(f"proxy {self.name!r} carries {self.protocol}: only HTTP exchanges can be observed")
+        self._observed = collections.deque(maxlen=MAX_OBSERVED)
+
+    def take_observed(self) -> list[ObservedHttp]:
+        """The exchanges forwarded since the last call, oldest first (thread-safe: deque ends are atomic)."""
+        found = []
+        while self._observed:
+            found.append(self._observed.popleft())
+        return found
 
     @property
     def url(self) -> str:
@@ -216,16 +235,22 @@ class FaultProxy:
 
     async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, first: bytes) -> None:
         upstream_reader, upstream_writer = await asyncio.wait_for(asyncio.open_connection(*self.target), READ_SECONDS)
+        observed = self._observed
+        tap = HttpTap(observed.append) if observed is not None else None
         try:
             if first:
                 upstream_writer.write(first)
-            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+                _read(tap and tap.from_caller, first)
+            await asyncio.gather(
+                _pipe(reader, upstream_writer, tap and tap.from_caller),
+                _pipe(upstream_reader, writer, tap and tap.from_service),
+            )
         finally:
             upstream_writer.close()
 
 
-async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-    """Copy until the source ends (then half-close the sink) or stays idle too long."""
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, tap=None) -> None:
+    """Copy until the source ends (then half-close the sink) or stays idle too long; ``tap`` reads along."""
     while True:
         data = await asyncio.wait_for(source.read(65536), IDLE_SECONDS)
         if not data:
@@ -233,7 +258,15 @@ async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> Non
                 sink.write_eof()
             return
         sink.write(data)
+        _read(tap, data)
         await sink.drain()
+
+
+def _read(tap, data: bytes) -> None:
+    """Let a tap read what passed; whatever it makes of it, the bytes are forwarded unchanged."""
+    if tap is not None:
+        with contextlib.suppress(Exception):
+            tap(data)
 
 
 async def _hold(reader: asyncio.StreamReader, seconds: float) -> bytes | None:

@@ -61,6 +61,8 @@ class Exchange:
     # What requests sent and received, for checks that read them (API contracts)
     prepared: Any = field(default=None, repr=False, compare=False)  # requests.PreparedRequest
     raw: Any = field(default=None, repr=False, compare=False)  # requests.Response; None after a transport error
+    # Not the test's own request: a call between services a proxy saw (handoff/http/observed.py)
+    observed: str = ""
     # The JSON pointers of the response body the scenario read (handoff/http/reads.py); None: not tracked
     reads: set[str] | None = field(default=None, repr=False, compare=False)
 

@@ -85,6 +85,9 @@ class ReportAttachments:
         outcome = exchange.status if exchange.status is not None else exchange.error
         path = _path(exchange.url)
         name = f"{exchange.method} {exchange.service} {path} -> {outcome}"
+        if exchange.observed:  # a call between services: the timeline has it from the services' side already
+            self._attach(exchange.describe(self.masker, ATTACHMENT_LIMIT), f"Between services: {name}", masked=True)
+            return
         self._attach(exchange.describe(self.masker, ATTACHMENT_LIMIT), name, masked=True)
         if self.timeline is not None:
             what = f"{exchange.method} {path} -> {outcome}"

@@ -264,7 +264,27 @@ class TestRun:
 
         contracts = Contracts.load(self.settings, self.service_urls)
         self.http.listeners.append(contracts.on_exchange)
+        if self.proxies is not None:  # calls between services, where a proxy sits in front of a described one
+            self.proxies.observe_http_to(set(contracts.services))
         return contracts
+
+    def record_calls_between_services(self) -> list[AssertionError]:
+        """Tell the run's listeners of what the proxies saw services send each other since the last call.
+
+        Returns the failed checks (a contract in ``enforce`` mode), for the scenario to fail with.
+        """
+        if self.proxies is None or self.contracts is None:
+            return []
+        from handoff.http.observed import exchange_from
+
+        failed: list[AssertionError] = []
+        for config, observed in self.proxies.take_observed():
+            exchange = exchange_from(observed, config.target, self.service_urls[config.target], config.name)
+            try:
+                self.http.record(exchange)
+            except AssertionError as error:
+                failed.append(error)
+        return failed
 
     def finish_contracts(self) -> list[str]:
         """Write the run's API coverage (reports/api-coverage.json); one line per described service."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import smtplib
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,33 @@ def test_passes_requests_through_unchanged(proxy, upstream, session):
     response = charge(session, proxy)
     assert (response.status_code, response.json()) == (201, {"status": "approved"})
     assert upstream.received == [b'{"amount_cents": 100}']
+
+
+def test_an_observing_proxy_keeps_each_http_exchange_it_forwards_unchanged(proxy, upstream, session):
+    proxy.observe()
+    first, second = charge(session, proxy), charge(session, proxy)  # one keep-alive connection, two exchanges
+    assert (first.status_code, second.json()) == (201, {"status": "approved"})
+    deadline = time.monotonic() + 5
+    observed = []
+    while len(observed) < 2 and time.monotonic() < deadline:
+        observed += proxy.take_observed()
+        time.sleep(0.01)
+    assert [(o.method, o.target, o.status) for o in observed] == [("POST", "/charges", 201)] * 2
+    assert observed[0].request_body == b'{"amount_cents": 100}' and upstream.received == [observed[0].request_body] * 2
+    assert observed[0].response_body == b'{"status": "approved"}'
+    assert ("Content-Type", "application/json") in observed[0].response_headers
+    assert proxy.take_observed() == []  # taken once
+
+
+def test_a_proxy_reads_nothing_unless_asked_and_what_it_cannot_parse_still_passes(proxy, upstream, session):
+    assert charge(session, proxy).status_code == 201
+    assert proxy.take_observed() == []
+    proxy.observe()
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as raw:
+        raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")  # the tap gives up; the bytes still reach the service
+        answer = b"".join(iter(lambda: raw.recv(4096), b""))
+        assert b"Bad request" in answer  # the service's own refusal, forwarded back
+    assert proxy.take_observed() == []
 
 
 def test_down_refuses_every_connection(proxy, upstream, session):
