@@ -38,7 +38,7 @@ from behave.model import Scenario
 
 from handoff.adapter.cleanups import CleanupFailed, FailedCleanup, run_cleanups
 from handoff.adapter.parameter_types import register_parameter_types
-from handoff.adapter.project import project_dir
+from handoff.adapter.project import allure_results_dir, project_dir
 from handoff.config.settings import load_settings
 from handoff.faults.proxies import clear_faults
 from handoff.gherkin.lint import MalformedFeature, problems_in
@@ -249,7 +249,7 @@ def after_all(context) -> None:
         return
     results_dir = allure_results_dir(context.config)
     try:
-        for line in suite.run.finish_contracts():  # behave swallows after_all's stdout: this is for the console
+        for line in suite.run.finish_contracts(results_dir):  # behave swallows after_all's stdout: for the console
             print(f"handoff: API coverage: {line}", file=sys.__stderr__)
         if results_dir is not None:
             write_report_metadata(results_dir, suite.run, os.environ)
@@ -283,14 +283,6 @@ def _suite(context) -> SuiteRun:
             "hooks.before_all(context) from the suite's before_all."
         )
     return suite
-
-
-def allure_results_dir(config) -> Path | None:
-    """Where allure-behave's formatter writes, if it is on (formats and outfiles pair in order)."""
-    for index, name in enumerate(config.format or []):
-        if "allure" in name.lower() and index < len(config.outputs):
-            return Path(config.outputs[index].name)
-    return None
 
 
 def _failure(scenario: Scenario) -> str:

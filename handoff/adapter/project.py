@@ -26,3 +26,11 @@ def file_folders(context) -> list[Path]:
         folder = folder.parent
         folders.append(folder)
     return folders
+
+
+def allure_results_dir(config) -> Path | None:
+    """Where allure-behave's formatter writes, if it is on (formats and outfiles pair in order)."""
+    for index, name in enumerate(config.format or []):
+        if "allure" in name.lower() and index < len(config.outputs):
+            return Path(config.outputs[index].name)
+    return None

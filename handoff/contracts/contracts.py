@@ -99,12 +99,14 @@ class Contracts:
         if self.exchanges_path is not None:
             recording.append(self.exchanges_path, [recording.record(e, f, name, location) for e, f in exchanges])
 
-    def finish(self, reports_dir: Path) -> list[str]:
-        """Write the coverage file; the console lines, one per described service."""
+    def finish(self, reports_dir: Path, results_dir: Path | None = None) -> list[str]:
+        """Write the coverage file (also into the Allure results, for the report); the console lines."""
         if not self.services:
             return []
         found = {name: described.coverage for name, described in self.services.items()}
         coverage.write(reports_dir / coverage.FILE_NAME, found)
+        if results_dir is not None:
+            coverage.write(results_dir / coverage.FILE_NAME, found)
         return [item.summary(name) for name, item in sorted(found.items())]
 
 

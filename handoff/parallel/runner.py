@@ -37,7 +37,7 @@ from typing import Any, TextIO
 from behave.api.runner import ITestRunner
 from behave.formatter.base import Formatter
 
-from handoff.adapter.project import project_dir
+from handoff.adapter.project import allure_results_dir, project_dir
 from handoff.adapter.runner import Runner
 from handoff.config.settings import Settings, load_settings
 from handoff.contracts import coverage as api_coverage
@@ -550,6 +550,9 @@ class WorkerPool:
             return
         merged = api_coverage.merge(api_coverage.read(path) for path in parts)
         api_coverage.write(self.reports / api_coverage.FILE_NAME, merged)
+        results = allure_results_dir(self.config)
+        if results is not None:  # each worker wrote its own part there: the report shows the sum
+            api_coverage.write(results / api_coverage.FILE_NAME, merged)
         for name, item in sorted(merged.items()):
             self._say(f"API coverage: {item.summary(name)}")
 

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handoff.report.api_coverage import write_page as write_api_coverage_page
 from handoff.report.flake_score import tag_flake_scores
 from handoff.report.results import forget_history_of
 
@@ -125,6 +126,9 @@ def render_report(
         env["ALLURE_HISTORY_PATH"] = str(history.resolve())
     else:
         env["ALLURE_APPEND_HISTORY"] = "0"
+    page = write_api_coverage_page(results)  # the run's API coverage, when it described any API
+    if page is not None:
+        env["HANDOFF_GLOBAL_ATTACHMENTS"] = str(page.resolve())
     shutil.rmtree(output, ignore_errors=True)
     command = [str(renderer.command), "generate", str(results), "--config", str(renderer.config), "-o", str(output)]
     try:

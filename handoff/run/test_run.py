@@ -286,9 +286,10 @@ class TestRun:
                 failed.append(error)
         return failed
 
-    def finish_contracts(self) -> list[str]:
-        """Write the run's API coverage (reports/api-coverage.json); one line per described service."""
-        return self.contracts.finish(self.reports_dir) if self.contracts is not None else []
+    def finish_contracts(self, results_dir: Path | None = None) -> list[str]:
+        """Write the run's API coverage (reports/api-coverage.json, and beside the Allure results for the
+        report); one line per described service."""
+        return self.contracts.finish(self.reports_dir, results_dir) if self.contracts is not None else []
 
     def _rendered_databases(self) -> dict[str, DatabaseConfig]:
         return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}

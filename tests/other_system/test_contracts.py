@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tests.other_system.conftest import HERE
+from tests.report.conftest import render
 from tests.report.test_categories import allure2_category
 
 CONTRACT_FEATURES = str(HERE / "contract_features")
@@ -173,3 +174,13 @@ def test_contracts_diff_without_a_recorded_run_or_with_a_bad_description_says_wh
     assert (
         completed.returncode == 2 and "broken.yaml" in completed.stderr and "neither JSON nor YAML" in completed.stderr
     )
+
+
+def test_the_report_shows_the_api_coverage_as_a_page_of_the_run(run_todo, tmp_path):
+    result = run_todo(CONTRACT_FEATURES)
+    assert result.exit_code == 0, result.output[-4000:]
+    report = render(result.allure_results, tmp_path / "report", tmp_path / "history.jsonl")
+    pages = [path.read_text() for path in (report / "data" / "attachments").glob("*.html")]
+    [page] = [page for page in pages if "<h1>API coverage</h1>" in page]
+    assert "todo: 3 of 6 operations, 4 of 15 responses exercised; 0 violations" in page
+    assert "<code>POST /todos</code>" in page and "class='unseen'>502</td>" in page

@@ -30,6 +30,8 @@ export default defineConfig({
   // "handoff.http.client.ServiceUnreachable: service 'cart' is unreachable at ...".
   // tests/report/test_categories.py proves each rule catches the right scenarios.
   categories: JSON.parse(readFileSync(new URL("./categories.json", import.meta.url), "utf-8")),
+  // Pages about the whole run (the API coverage table, handoff/report/api_coverage.py).
+  globalAttachments: env.HANDOFF_GLOBAL_ATTACHMENTS ? [env.HANDOFF_GLOBAL_ATTACHMENTS] : [],
   plugins: {
     awesome: {
       options: {
