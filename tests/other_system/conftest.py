@@ -25,22 +25,25 @@ def todo_service(tmp_path, notify_port):
     service.stop()
 
 
+def behave_against(
+    workdir: Path, service: TodoService, notify_port: int, *args: str, environment: str = "todo", **variables: str
+) -> BehaveResult:
+    """behave against the to-do service, as its team would run it (-D env=todo)."""
+    return run_behave(
+        workdir,
+        *args,
+        "-D",
+        f"env={environment}",
+        env={
+            "HANDOFF_CONFIG_DIR": str(HERE / "config"),
+            "TODO_URL": service.url,
+            "TODO_DATABASE_URL": f"sqlite:///{service.database}",
+            "NOTIFY_PORT": str(notify_port),
+            **variables,
+        },
+    )
+
+
 @pytest.fixture
 def run_todo(todo_service, notify_port, tmp_path):
-    """behave against the to-do service, as its team would run it (-D env=todo)."""
-
-    def run(*args: str) -> BehaveResult:
-        return run_behave(
-            tmp_path / "run",
-            *args,
-            "-D",
-            "env=todo",
-            env={
-                "HANDOFF_CONFIG_DIR": str(HERE / "config"),
-                "TODO_URL": todo_service.url,
-                "TODO_DATABASE_URL": f"sqlite:///{todo_service.database}",
-                "NOTIFY_PORT": str(notify_port),
-            },
-        )
-
-    return run
+    return lambda *args: behave_against(tmp_path / "run", todo_service, notify_port, *args)

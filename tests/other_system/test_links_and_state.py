@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from handoff.run.processes import free_port
+from tests.other_system.conftest import behave_against
 from tests.other_system.todo_service import TodoService
-from tests.suite.behave_run import BehaveResult, run_behave
+from tests.suite.behave_run import BehaveResult
 
 HERE = Path(__file__).resolve().parent
 FEATURES = HERE / "links_features"
@@ -44,20 +45,11 @@ def todo_service(tmp_path_factory):
 
 
 def _run(todo_service, foreign, tmp_path, feature: str, *args: str) -> BehaveResult:
-    return run_behave(
-        tmp_path / "run",
-        str(FEATURES / feature),
-        *args,
-        "-D",
-        "env=todo_links",
-        env={
-            "HANDOFF_CONFIG_DIR": str(HERE / "config"),
-            "TODO_URL": todo_service.url,
-            "TODO_DATABASE_URL": f"sqlite:///{todo_service.database}",
-            "NOTIFY_PORT": str(todo_service.notify_port),
-            "FOREIGN_URL": f"http://127.0.0.1:{foreign.getsockname()[1]}",
-        },
-    )
+    foreign_url = f"http://127.0.0.1:{foreign.getsockname()[1]}"
+    return behave_against(
+        tmp_path / "run", todo_service, todo_service.notify_port, str(FEATURES / feature), *args,
+        environment="todo_links", FOREIGN_URL=foreign_url,
+    )  # fmt: skip
 
 
 def _titles(todo_service) -> list[str]:
