@@ -10,6 +10,9 @@ from flask import request
 from shop.common.errors import invalid_request
 
 _MISSING = object()
+# The largest value the services' INTEGER columns hold (PostgreSQL's integer): a larger one
+# is answered 400 instead of failing in the database (SQLite overflows at 2**63) with a 500.
+MAX_STORED_INT = 2**31 - 1
 
 
 def json_body() -> dict[str, Any]:
@@ -50,13 +53,13 @@ def get_int(
     maximum: int | None = None,
     default: Any = _MISSING,
 ) -> int:
-    """An integer field (booleans and floats are rejected) within the given bounds."""
+    """An integer field (booleans and floats are rejected) within the given bounds (at most ``MAX_STORED_INT``)."""
     value = _given(body, field, default)
     if value is _MISSING:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid_request(f"'{field}' must be an integer")
-    _check_bounds(field, value, minimum, maximum)
+    _check_bounds(field, value, minimum, MAX_STORED_INT if maximum is None else min(maximum, MAX_STORED_INT))
     return value
 
 

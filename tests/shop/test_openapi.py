@@ -1,0 +1,198 @@
+"""The shop's OpenAPI descriptions hold true against the services themselves.
+
+Each service describes its HTTP API in ``shop/<service>/openapi.json`` (shared parts in
+``shop/common/openapi.json``) and serves it at ``GET /openapi.json``. These tests check that
+
+- every description is a valid OpenAPI 3.1 document (openapi-spec-validator), on disk and as served;
+- the routes each Flask app registers are exactly the paths and methods its description declares;
+- Schemathesis, sending generated requests (valid and invalid ones) to the running service with a
+  real sign-in, finds every answer declared: its status code, its content type, its headers and
+  its body's schema, and never a server error the description does not declare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from openapi_spec_validator import validate
+
+from shop.common.openapi import description_path, load_description
+from shop.common.web import SHUTDOWN_HOOKS
+from tests.shop.conftest import RunningShop
+
+SERVICES = ["auth", "catalog", "cart", "orders", "gateway", "mail"]
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+# Every response is checked for these; "not_a_server_error" fails on any 5xx the description does not declare.
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+]
+MAX_EXAMPLES = 10
+SCHEMATHESIS_TIMEOUT = 120.0
+# Which parameters Schemathesis also fills, half of the time, with ids that exist in the shop.
+EXISTING_IDS = {
+    "catalog": {"path.product_id": "products", "body.items[*].product_id": "products"},
+    "cart": {"path.cart_id": "carts", "path.product_id": "products", "body.product_id": "products"},
+    "orders": {"path.order_id": "orders"},
+    "gateway": {"query.reference": "charges"},
+    "mail": {"path.message_id": "messages"},
+}
+
+
+@pytest.mark.parametrize("service", [*SERVICES, "common"])
+def test_the_description_on_disk_is_valid_openapi_3_1(service):
+    path = description_path(service)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["openapi"].startswith("3.1."), f"{path}: openapi is {document['openapi']!r}, expected 3.1.x"
+    validate(document, base_uri=path.as_uri())  # resolves the references to ../common/openapi.json
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_served_description_is_self_contained_and_valid(service):
+    document = load_description(service)
+    references = re.findall(r'"\$ref": "([^"#][^"]*)"', json.dumps(document))
+    assert references == [], f"{service}: references to other files left in the served description: {references}"
+    validate(document)
+    operation_ids = [
+        operation["operationId"]
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+    assert len(operation_ids) == len(set(operation_ids)), f"{service}: operationIds are not unique: {operation_ids}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_serves_its_description(shop: RunningShop, service):
+    url = shop.urls[service] + "/openapi.json"
+    answer = requests.get(url, timeout=5)
+    assert (answer.status_code, answer.headers["Content-Type"]) == (200, "application/json"), f"GET {url}"
+    assert answer.json() == load_description(service), f"GET {url} is not {description_path(service)}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_routes_the_service_registers_are_the_ones_described(service, tmp_path, monkeypatch):
+    app = _create_app(service, tmp_path, monkeypatch)
+    try:
+        registered = sorted(
+            (_openapi_path(rule.rule), method.lower())
+            for rule in app.url_map.iter_rules()
+            for method in rule.methods - _automatic_methods(rule)
+        )
+    finally:
+        for hook in app.extensions.get(SHUTDOWN_HOOKS, []):
+            hook()
+    described = sorted(
+        (path, method)
+        for path, item in load_description(service)["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    )
+    undeclared = sorted(set(registered) - set(described))
+    missing = sorted(set(described) - set(registered))
+    assert (undeclared, missing) == ([], []), (
+        f"{service}: routes registered but not described: {undeclared}; described but not registered: {missing}"
+    )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_schemathesis_finds_every_answer_described(shop: RunningShop, service, tmp_path):
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(_schemathesis_config(shop, service))
+    command = [
+        str(Path(sys.executable).with_name("st")),
+        "--config-file",
+        str(config),
+        "run",
+        f"{shop.urls[service]}/openapi.json",
+        "--checks",
+        ",".join(CHECKS),
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--seed",
+        os.environ.get("SHOP_OPENAPI_SEED", "1"),
+        "--generation-database",
+        "none",
+        "--request-timeout",
+        "5",
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--no-color",
+        *[part for header in _auth_headers(shop, service) for part in ("--header", header)],
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=SCHEMATHESIS_TIMEOUT, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, (
+        f"Schemathesis found answers of {service} that its description ({description_path(service)}) "
+        f"does not declare (exit code {result.returncode}):\n{result.stdout[-12000:]}\n{result.stderr[-3000:]}"
+    )
+
+
+def _auth_headers(shop: RunningShop, service: str) -> list[str]:
+    if service in ("auth", "cart", "orders"):
+        return [f"Authorization: Bearer {shop.user_token}"]
+    if service == "catalog":
+        return [f"X-Service-Token: {shop.service_token}"]
+    if service == "gateway":
+        return [f"Authorization: Bearer {shop.gateway_api_key}"]
+    return []
+
+
+def _schemathesis_config(shop: RunningShop, service: str) -> str:
+    bindings = EXISTING_IDS.get(service, {})
+    lines = []
+    for kind in sorted(set(bindings.values())):
+        lines += [f"[dictionaries.{kind}]", f"values = {json.dumps(shop.ids[kind])}", ""]
+    if bindings:
+        lines.append("[parameters]")
+        lines += [f'"{key}" = {{ dictionary = "{kind}", probability = 0.5 }}' for key, kind in bindings.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _openapi_path(flask_rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", flask_rule)
+
+
+def _automatic_methods(rule) -> set[str]:
+    """HEAD and OPTIONS, which Flask answers on its own for every GET route and every route."""
+    automatic = {"OPTIONS"} if rule.provide_automatic_options else set()
+    return automatic | ({"HEAD"} if "GET" in rule.methods else set())
+
+
+def _create_app(service: str, tmp_path: Path, monkeypatch) -> Flask:
+    """The service's app as its ``__main__`` builds it, from settings read from the environment."""
+    import importlib
+    import socket
+
+    with socket.socket() as probe:  # the mail sink's SMTP port: any free one
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    environment = {
+        "SHOP_PORT": "1",
+        "SHOP_DATABASE_URL": f"sqlite:///{tmp_path}/{service}.db",
+        "SHOP_SERVICE_TOKEN": "token",
+        "SHOP_AUTH_URL": "http://127.0.0.1:9",
+        "SHOP_CATALOG_URL": "http://127.0.0.1:9",
+        "SHOP_CART_URL": "http://127.0.0.1:9",
+        "SHOP_GATEWAY_URL": "http://127.0.0.1:9",
+        "SHOP_GATEWAY_API_KEY": "key",
+        "GATEWAY_API_KEY": "key",
+        "SHOP_SMTP_PORT": str(smtp_port),
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    module = importlib.import_module(f"shop.{service}.app")
+    return module.create_app(module.Settings.from_env())
