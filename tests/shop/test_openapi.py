@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -107,11 +108,55 @@ def test_the_routes_the_service_registers_are_the_ones_described(service, tmp_pa
     )
 
 
+@pytest.fixture(scope="session")
+def schemathesis_runs(shop: RunningShop, tmp_path_factory) -> Iterator[dict[str, tuple[subprocess.Popen, Path]]]:
+    """Schemathesis against every service at once, each run's output in a file of its own.
+
+    The services are independent of each other's data here, so the six runs go side by side
+    and take about as long as the slowest one.
+    """
+    runs: dict[str, tuple[subprocess.Popen, Path]] = {}
+    try:
+        for service in SERVICES:
+            folder = tmp_path_factory.mktemp(f"schemathesis-{service}")
+            (folder / "schemathesis.toml").write_text(_schemathesis_config(shop, service))
+            output = folder / "output.txt"
+            with output.open("w") as sink:
+                process = subprocess.Popen(
+                    _schemathesis_command(shop, service, folder / "schemathesis.toml"),
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    cwd=folder,
+                )
+            runs[service] = (process, output)
+        yield runs
+    finally:
+        for process, _output in runs.values():
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_schemathesis_finds_every_answer_described(shop: RunningShop, service, tmp_path):
-    config = tmp_path / "schemathesis.toml"
-    config.write_text(_schemathesis_config(shop, service))
-    command = [
+def test_schemathesis_finds_every_answer_described(schemathesis_runs, service):
+    process, output = schemathesis_runs[service]
+    try:
+        exit_code = process.wait(timeout=SCHEMATHESIS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(
+            f"Schemathesis against {service} did not end within {SCHEMATHESIS_TIMEOUT:g} s:\n"
+            f"{output.read_text()[-6000:]}"
+        )
+    assert exit_code == 0, (
+        f"Schemathesis found answers of {service} that its description ({description_path(service)}) "
+        f"does not declare (exit code {exit_code}):\n{output.read_text()[-12000:]}"
+    )
+
+
+def _schemathesis_command(shop: RunningShop, service: str, config: Path) -> list[str]:
+    return [
         str(Path(sys.executable).with_name("st")),
         "--config-file",
         str(config),
@@ -121,24 +166,21 @@ def test_schemathesis_finds_every_answer_described(shop: RunningShop, service, t
         ",".join(CHECKS),
         "--max-examples",
         str(MAX_EXAMPLES),
+        # Not the stateful phase: with the links it infers, Schemathesis 4.32 puts integers in
+        # headers and then fails to send them (a "Network Error" of its own making).
+        "--phases",
+        "examples,coverage,fuzzing",
         "--seed",
         os.environ.get("SHOP_OPENAPI_SEED", "1"),
         "--generation-database",
         "none",
         "--request-timeout",
         "5",
-        "--phases",
-        "examples,coverage,fuzzing",
+        "--workers",
+        "1",
         "--no-color",
         *[part for header in _auth_headers(shop, service) for part in ("--header", header)],
     ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=SCHEMATHESIS_TIMEOUT, cwd=tmp_path, check=False
-    )
-    assert result.returncode == 0, (
-        f"Schemathesis found answers of {service} that its description ({description_path(service)}) "
-        f"does not declare (exit code {result.returncode}):\n{result.stdout[-12000:]}\n{result.stderr[-3000:]}"
-    )
 
 
 def _auth_headers(shop: RunningShop, service: str) -> list[str]:
