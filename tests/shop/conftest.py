@@ -4,7 +4,8 @@ One session-wide run of the shop exactly as the sample suite starts it (config/l
 each service a local process on a loopback port with its own SQLite file), plus a little
 data made through the services' own APIs: a signed-in user, a product, a paid order and its
 confirmation email. Schemathesis is given their ids, so that its requests reach the paths
-where something exists, not only the 404s.
+where something exists, not only the 404s; the exchanges that made the data are kept, for
+openapi-core to check them against the descriptions.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class RunningShop:
     gateway_api_key: str
     user_token: str
     ids: dict[str, list]  # what exists in the shop, by kind: carts, products, orders, messages
+    exchanges: dict[str, list[requests.Response]]  # the answers that made the data, by service
 
 
 @pytest.fixture(scope="session")
@@ -49,11 +51,14 @@ def shop(tmp_path_factory) -> Iterator[RunningShop]:
 def _with_data(run: TestRun) -> RunningShop:
     urls = dict(run.service_urls)
     service_token = run.secrets["shop_service_token"]
+    by_url = {url: service for service, url in urls.items()}
+    exchanges: dict[str, list[requests.Response]] = {service: [] for service in urls}
     with requests.Session() as http:
         http.trust_env = False
 
         def call(method: str, url: str, expected: int, **kwargs) -> dict:
             answer = http.request(method, url, timeout=TIMEOUT, **kwargs)
+            exchanges[next(by_url[base] for base in by_url if url.startswith(base + "/"))].append(answer)
             assert answer.status_code == expected, (
                 f"{method} {url}: expected {expected}, got {answer.status_code}: {answer.text}"
             )
@@ -82,6 +87,13 @@ def _with_data(run: TestRun) -> RunningShop:
         )
         messages = call("GET", urls["mail"] + "/messages", 200, params={"to": email})
         call("POST", f"{urls['cart']}/carts/{cart['id']}/items", 201, headers=bearer, json=item)  # a cart with a line
+        api_key = {"Authorization": f"Bearer {run.secrets['gateway_api_key']}"}
+        call("GET", urls["gateway"] + "/charges", 200, headers=api_key, params={"reference": order["id"]})
+        call("GET", f"{urls['orders']}/orders/{order['id']}", 200, headers=bearer)
+        call("GET", f"{urls['cart']}/carts/{cart['id']}", 200, headers=bearer)
+        call("GET", urls["auth"] + "/me", 200, headers=bearer)
+        call("GET", f"{urls['catalog']}/products/{product['id']}", 200)
+        call("GET", f"{urls['mail']}/messages/{messages['items'][0]['id']}", 200)
     return RunningShop(
         urls=urls,
         service_token=service_token,
@@ -94,4 +106,5 @@ def _with_data(run: TestRun) -> RunningShop:
             "charges": [order["id"]],  # the gateway's reference of the order's charge
             "messages": [message["id"] for message in messages["items"]],
         },
+        exchanges=exchanges,
     )
