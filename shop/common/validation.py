@@ -23,6 +23,20 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+def storable(text: str) -> bool:
+    """Whether a database can hold ``text``: PostgreSQL refuses NUL characters, and UTF-8 has no unpaired surrogates.
+
+    A lookup by such a text matches nothing; a body field with one is 400 (not a database error, 500).
+    """
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def get_str(
     body: dict[str, Any],
     field: str,
@@ -37,6 +51,8 @@ def get_str(
         return default
     if not isinstance(value, str):
         raise invalid_request(f"'{field}' must be a string")
+    if not storable(value):
+        raise invalid_request(f"'{field}' must be text without NUL characters or unpaired surrogates")
     value = value.strip()
     if len(value) < min_length:
         raise invalid_request(f"'{field}' must be at least {min_length} character(s) long")
@@ -93,8 +109,8 @@ def get_currency(body: dict[str, Any], field: str = "currency", *, default: Any 
 
 
 def parse_id(raw: str) -> int | None:
-    """A positive integer id from a URL segment, or None when it is not one."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:
+    """A positive integer id from a URL segment (at most ``MAX_STORED_INT``), or None when it is not one."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and 0 < int(raw) <= MAX_STORED_INT:
         return int(raw)
     return None
 

@@ -10,6 +10,7 @@ openapi-core to check them against the descriptions.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,7 +40,10 @@ class RunningShop:
 @pytest.fixture(scope="session")
 def shop(tmp_path_factory) -> Iterator[RunningShop]:
     reports = tmp_path_factory.mktemp("shop-run")
-    settings = load_settings({"env": "local", "run.reports_dir": str(reports)}, environ={}, project_dir=REPO)
+    # SHOP_OPENAPI_ENV=postgres runs the shop on PostgreSQL (HANDOFF_PG_URL names the server).
+    env = os.environ.get("SHOP_OPENAPI_ENV", "local")
+    server = {"HANDOFF_PG_URL": os.environ["HANDOFF_PG_URL"]} if "HANDOFF_PG_URL" in os.environ else {}
+    settings = load_settings({"env": env, "run.reports_dir": str(reports)}, environ=server, project_dir=REPO)
     run = TestRun(settings)
     try:
         run.open()
