@@ -174,6 +174,10 @@ class AuthApi:
         value = body.get("password")
         if not isinstance(value, str) or not value:
             raise invalid_request("'password' is required and must be a string")
+        try:
+            value.encode("utf-8")  # what it is hashed as
+        except UnicodeEncodeError:
+            raise invalid_request("'password' must be text without unpaired surrogates") from None
         if check_length and len(value) < 8:
             raise invalid_request("'password' must be at least 8 characters long")
         if len(value) > 1024:

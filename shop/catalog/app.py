@@ -17,7 +17,7 @@ from shop.common.config import ServerSettings, env_str
 from shop.common.db import create_db_engine, create_tables
 from shop.common.errors import ApiError, invalid_request, not_found
 from shop.common.security import require_service_token
-from shop.common.validation import get_currency, get_int, get_str, json_body, parse_id
+from shop.common.validation import get_currency, get_int, get_str, json_body, parse_id, storable
 from shop.common.web import create_base_app
 
 metadata = MetaData()
@@ -117,9 +117,11 @@ class CatalogApi:
     def list_products(self):
         query = select(products).order_by(products.c.id)
         sku = request.args.get("sku")
+        text = request.args.get("q")
+        if not all(storable(value) for value in (sku, text) if value is not None):
+            return {"items": []}  # no product has such a sku or name
         if sku is not None:
             query = query.where(products.c.sku == sku)
-        text = request.args.get("q")
         if text:
             query = query.where(func.lower(products.c.name).contains(text.lower(), autoescape=True))
         with self.engine.connect() as conn:

@@ -10,6 +10,9 @@ from flask import request
 from shop.common.errors import invalid_request
 
 _MISSING = object()
+# The largest value the services' INTEGER columns hold (PostgreSQL's integer): a larger one
+# is answered 400 instead of failing in the database (SQLite overflows at 2**63) with a 500.
+MAX_STORED_INT = 2**31 - 1
 
 
 def json_body() -> dict[str, Any]:
@@ -18,6 +21,20 @@ def json_body() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise invalid_request("request body must be a JSON object")
     return body
+
+
+def storable(text: str) -> bool:
+    """Whether a database can hold ``text``: PostgreSQL refuses NUL characters, and UTF-8 has no unpaired surrogates.
+
+    A lookup by such a text matches nothing; a body field with one is 400 (not a database error, 500).
+    """
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def get_str(
@@ -34,6 +51,8 @@ def get_str(
         return default
     if not isinstance(value, str):
         raise invalid_request(f"'{field}' must be a string")
+    if not storable(value):
+        raise invalid_request(f"'{field}' must be text without NUL characters or unpaired surrogates")
     value = value.strip()
     if len(value) < min_length:
         raise invalid_request(f"'{field}' must be at least {min_length} character(s) long")
@@ -50,13 +69,13 @@ def get_int(
     maximum: int | None = None,
     default: Any = _MISSING,
 ) -> int:
-    """An integer field (booleans and floats are rejected) within the given bounds."""
+    """An integer field (booleans and floats are rejected) within the given bounds (at most ``MAX_STORED_INT``)."""
     value = _given(body, field, default)
     if value is _MISSING:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid_request(f"'{field}' must be an integer")
-    _check_bounds(field, value, minimum, maximum)
+    _check_bounds(field, value, minimum, MAX_STORED_INT if maximum is None else min(maximum, MAX_STORED_INT))
     return value
 
 
@@ -90,8 +109,8 @@ def get_currency(body: dict[str, Any], field: str = "currency", *, default: Any 
 
 
 def parse_id(raw: str) -> int | None:
-    """A positive integer id from a URL segment, or None when it is not one."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:
+    """A positive integer id from a URL segment (at most ``MAX_STORED_INT``), or None when it is not one."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18 and 0 < int(raw) <= MAX_STORED_INT:
         return int(raw)
     return None
 

@@ -1,7 +1,8 @@
 """Flask application factory shared by all services.
 
 Adds correlation ids, one log line per request, JSON error handling (including
-404/405 for unknown routes) and ``GET /health``.
+404/405 for unknown routes), ``GET /health`` and ``GET /openapi.json`` (the service's
+OpenAPI description, ``shop/<service>/openapi.json``: see :mod:`shop.common.openapi`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from shop.common.db import ping
 from shop.common.errors import ApiError
+from shop.common.openapi import load_description
 
 CORRELATION_HEADER = "X-Correlation-Id"
 _VALID_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -36,8 +38,9 @@ error_log = logging.getLogger("shop.error")
 
 
 def create_base_app(service: str, engine: Engine) -> Flask:
-    """A Flask app with the shared hooks, error handlers and health route."""
-    app = Flask(f"shop.{service}")
+    """A Flask app with the shared hooks, error handlers, health route and OpenAPI description."""
+    # No static folder: Flask would otherwise add GET /static/<path:filename>, which only ever answers 404.
+    app = Flask(f"shop.{service}", static_folder=None)
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.before_request(_start_request)
@@ -55,6 +58,12 @@ def create_base_app(service: str, engine: Engine) -> Flask:
         return {"status": "ok", "service": service}
 
     app.add_url_rule("/health", view_func=health, methods=["GET"])
+    description = load_description(service)  # read once: a missing or broken file stops the start
+
+    def openapi():
+        return jsonify(description)
+
+    app.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
     on_shutdown(app, engine.dispose)
     return app
 

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.common.config import ServerSettings, env_float, env_str
 from shop.common.db import create_db_engine, create_tables, isoformat_utc, utcnow
-from shop.common.errors import ApiError
-from shop.common.validation import get_card_number, get_currency, get_int, get_str, json_body
+from shop.common.errors import ApiError, invalid_request
+from shop.common.validation import get_card_number, get_currency, get_int, get_str, json_body, storable
 from shop.common.web import create_base_app
 
 APPROVED = "approved"
@@ -112,6 +112,8 @@ class GatewayApi:
     def create_charge(self):
         self._require_api_key()
         key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 255:  # what the database column holds
+            raise invalid_request("the Idempotency-Key header must be at most 255 characters")
         if key is not None:
             existing = self._find_by_key(key)
             if existing is not None:
@@ -146,6 +148,8 @@ class GatewayApi:
         self._require_api_key()
         query = select(charges).order_by(charges.c.created_at, charges.c.id)
         reference = request.args.get("reference")
+        if reference is not None and not storable(reference):
+            return {"items": []}  # no charge has such a reference
         if reference is not None:
             query = query.where(charges.c.reference == reference)
         with self.engine.connect() as conn:

@@ -16,7 +16,7 @@ from shop.common.db import create_db_engine, create_tables
 from shop.common.errors import ApiError, invalid_request, not_found
 from shop.common.http import ServiceClient
 from shop.common.security import authenticate_user
-from shop.common.validation import get_card_number, json_body
+from shop.common.validation import get_card_number, json_body, storable
 from shop.common.web import correlation_id, create_base_app
 from shop.orders.checkout import Checkout
 from shop.orders.mailer import Mailer
@@ -138,7 +138,7 @@ class OrdersApi:
 
     def get_order(self, order_id: str):
         user = authenticate_user(self.auth)
-        order = self.orders.get(order_id, user_id=user["id"])
+        order = self.orders.get(order_id, user_id=user["id"]) if storable(order_id) else None
         if order is None:
             raise not_found("order_not_found", f"order {order_id} does not exist")
         return order
