@@ -2,7 +2,8 @@
 
 ``openapi`` in a service's configuration is one of
 
-* a path starting with ``/``: served by the service (``/openapi.json``), fetched after it is up;
+* a path starting with ``/``: served by the service (``/openapi.json``), fetched after it is up
+  (unless it names a file that exists: an absolute file path is a file);
 * an ``http(s)://`` URL;
 * a file path, relative to the project folder (``.yaml``, ``.yml`` or ``.json``).
 
@@ -33,19 +34,20 @@ class DescriptionError(ConfigError):
 def load_description(service: str, source: str, service_url: str, project_dir: Path, timeout: float) -> OpenAPI:
     """The description ``source`` names for ``service``, checked; raises :class:`DescriptionError`."""
     where = f"services.{service}.openapi = {source!r}"
-    return checked(_read(source, service_url, project_dir, timeout, where), where)
+    return checked(*_read(source, service_url, project_dir, timeout, where), where)
 
 
 def read_description(source: str, timeout: float = 10.0) -> OpenAPI:
     """A description from a file or URL given on the command line (``handoff contracts diff``)."""
-    return checked(_read(source, "", Path.cwd(), timeout, source), source)
+    return checked(*_read(source, "", Path.cwd(), timeout, source), source)
 
 
-def checked(document: Any, where: str) -> OpenAPI:
+def checked(document: Any, base_uri: str, where: str) -> OpenAPI:
+    """An OpenAPI document, checked; relative ``$ref`` s resolve from ``base_uri`` (its file or URL)."""
     if not isinstance(document, dict) or "openapi" not in document:
         raise DescriptionError(f"{where}: not an OpenAPI document (no 'openapi' version field)")
     try:
-        return OpenAPI.from_dict(document)
+        return OpenAPI.from_dict(document, base_uri=base_uri)
     except Exception as error:  # openapi-spec-validator's errors: the document breaks the OpenAPI schema
         raise DescriptionError(f"{where}: not a valid OpenAPI description: {_first_line(error)}") from None
 
@@ -63,8 +65,10 @@ def operations(api: OpenAPI) -> dict[str, list[str]]:
     return found
 
 
-def _read(source: str, service_url: str, project_dir: Path, timeout: float, where: str) -> Any:
-    if source.startswith(("http://", "https://")) or (source.startswith("/") and service_url):
+def _read(source: str, service_url: str, project_dir: Path, timeout: float, where: str) -> tuple[Any, str]:
+    """The parsed document, and where it came from (the base of its relative references)."""
+    served = source.startswith("/") and service_url and not Path(source).is_file()  # an absolute file is a file
+    if source.startswith(("http://", "https://")) or served:
         url = source if not source.startswith("/") else service_url.rstrip("/") + source
         try:
             with requests.Session() as session:
@@ -74,11 +78,11 @@ def _read(source: str, service_url: str, project_dir: Path, timeout: float, wher
             raise DescriptionError(f"{where}: {url} does not answer ({type(error).__name__})") from None
         if answer.status_code != 200:
             raise DescriptionError(f"{where}: {url} answered HTTP {answer.status_code}")
-        return _parse(answer.text, url, where)
+        return _parse(answer.text, url, where), url
     path = (project_dir / source).resolve()
     if not path.is_file():
         raise DescriptionError(f"{where}: no such file {path} (a path is read from the project folder {project_dir})")
-    return _parse(path.read_text(encoding="utf-8"), str(path), where)
+    return _parse(path.read_text(encoding="utf-8"), str(path), where), path.as_uri()
 
 
 def _parse(text: str, origin: str, where: str) -> Any:

@@ -32,12 +32,24 @@ def test_every_scenario_passes_on_sqlite(sqlite_run):
     _assert_all_passed(sqlite_run)
 
 
+def test_every_exchange_keeps_to_the_shops_api_descriptions(sqlite_run):
+    """Each service serves its OpenAPI description; the run checks every exchange, between services too."""
+    for service in ("auth", "catalog", "cart", "orders", "gateway", "mail"):
+        assert re.search(
+            rf"handoff: API coverage: {service}: \d+ of \d+ operations, .*; 0 violations", sqlite_run.output
+        )
+    coverage = json.loads((sqlite_run.workdir / "reports" / "api-coverage.json").read_text())["services"]
+    assert coverage["gateway"]["operations"]["POST /charges"]["201"] > 0  # seen only between orders and the gateway
+    assert sum(service["violations"] for service in coverage.values()) == 0
+
+
 def test_allure_results_hold_every_scenario_with_attachments(sqlite_run):
     results = [json.loads(p.read_text()) for p in sqlite_run.allure_results.glob("*-result.json")]
     assert len(results) == len(sqlite_run.scenarios)
     happy = next(r for r in results if r["name"] == "Paying with an approved card")
     attachments = [a["name"] for step in happy["steps"] for a in step.get("attachments", [])]
     assert any(name.startswith("POST orders /checkout -> 201") for name in attachments), attachments
+    assert "Between services: POST gateway /charges -> 201" in attachments  # orders charged the card
     assert any(name.startswith("SQL orders") for name in attachments), attachments
     assert any(name.startswith("Email to ") for name in attachments), attachments
     labels = {(label["name"], label["value"]) for label in happy["labels"]}
