@@ -100,7 +100,8 @@ def _driver_problem(url_or_scheme: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-    url = url_or_scheme if "://" in url_or_scheme else f"{url_or_scheme}://"
+    # The scheme alone names the driver; the rest may still hold run placeholders ({services.x.ports.pg})
+    url = f"{url_or_scheme.partition('://')[0]}://"
     try:
         dialect = make_url(url).get_dialect()
     except NoSuchModuleError:

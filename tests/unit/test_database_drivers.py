@@ -32,6 +32,13 @@ def test_postgresql_spellings_run_on_psycopg_3(written, config_dir):
     assert sqlalchemy_url(written) == "postgresql+psycopg://app:pw@db:5432/orders"
 
 
+def test_a_url_still_holding_run_placeholders_is_checked_by_its_scheme(config_dir):
+    written = "postgresql://postgres:pw@127.0.0.1:{services.postgres.ports.pg}/handoff_{run_id}_orders"
+    assert load_settings({"databases.orders.url": written}, {}, config_dir).database("orders").url == written
+    with pytest.raises(ConfigError, match="its driver 'mysqldb' is not installed"):
+        load_settings({"databases.orders.url": "mysql://app:pw@db:{ports.db}/orders"}, {}, config_dir)
+
+
 def test_sqlite_needs_nothing(config_dir):
     assert load_settings({}, {}, config_dir).database("orders").url == "sqlite:///orders.db"
     assert sqlalchemy_url("sqlite+aiosqlite:///x.db") == "sqlite:///x.db"
