@@ -10,14 +10,17 @@ openapi-core to check them against the descriptions.
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+from flask import Flask
 
 from handoff.config.settings import load_settings
 from handoff.run.test_run import TestRun
@@ -112,3 +115,26 @@ def _with_data(run: TestRun) -> RunningShop:
         },
         exchanges=exchanges,
     )
+
+
+def create_app(service: str, tmp_path: Path, monkeypatch) -> Flask:
+    """The service's app as its ``__main__`` builds it, from settings read from the environment."""
+    with socket.socket() as probe:  # the mail sink's SMTP port: any free one
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    environment = {
+        "SHOP_PORT": "1",
+        "SHOP_DATABASE_URL": f"sqlite:///{tmp_path}/{service}.db",
+        "SHOP_SERVICE_TOKEN": "token",
+        "SHOP_AUTH_URL": "http://127.0.0.1:9",
+        "SHOP_CATALOG_URL": "http://127.0.0.1:9",
+        "SHOP_CART_URL": "http://127.0.0.1:9",
+        "SHOP_GATEWAY_URL": "http://127.0.0.1:9",
+        "SHOP_GATEWAY_API_KEY": "key",
+        "GATEWAY_API_KEY": "key",
+        "SHOP_SMTP_PORT": str(smtp_port),
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    module = importlib.import_module(f"shop.{service}.app")
+    return module.create_app(module.Settings.from_env())

@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_spec_validator import validate
 
 from shop.common.openapi import description_path, load_description
 from shop.common.web import SHUTDOWN_HOOKS
-from tests.shop.conftest import RunningShop
+from tests.shop.conftest import RunningShop, create_app
 
 SERVICES = ["auth", "catalog", "cart", "orders", "gateway", "mail"]
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -94,7 +93,7 @@ def test_each_service_serves_its_description(shop: RunningShop, service):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_routes_the_service_registers_are_the_ones_described(service, tmp_path, monkeypatch):
-    app = _create_app(service, tmp_path, monkeypatch)
+    app = create_app(service, tmp_path, monkeypatch)
     try:
         registered = sorted(
             (_openapi_path(rule.rule), method.lower())
@@ -256,29 +255,3 @@ def _automatic_methods(rule) -> set[str]:
     """HEAD and OPTIONS, which Flask answers on its own for every GET route and every route."""
     automatic = {"OPTIONS"} if rule.provide_automatic_options else set()
     return automatic | ({"HEAD"} if "GET" in rule.methods else set())
-
-
-def _create_app(service: str, tmp_path: Path, monkeypatch) -> Flask:
-    """The service's app as its ``__main__`` builds it, from settings read from the environment."""
-    import importlib
-    import socket
-
-    with socket.socket() as probe:  # the mail sink's SMTP port: any free one
-        probe.bind(("127.0.0.1", 0))
-        smtp_port = probe.getsockname()[1]
-    environment = {
-        "SHOP_PORT": "1",
-        "SHOP_DATABASE_URL": f"sqlite:///{tmp_path}/{service}.db",
-        "SHOP_SERVICE_TOKEN": "token",
-        "SHOP_AUTH_URL": "http://127.0.0.1:9",
-        "SHOP_CATALOG_URL": "http://127.0.0.1:9",
-        "SHOP_CART_URL": "http://127.0.0.1:9",
-        "SHOP_GATEWAY_URL": "http://127.0.0.1:9",
-        "SHOP_GATEWAY_API_KEY": "key",
-        "GATEWAY_API_KEY": "key",
-        "SHOP_SMTP_PORT": str(smtp_port),
-    }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    module = importlib.import_module(f"shop.{service}.app")
-    return module.create_app(module.Settings.from_env())
