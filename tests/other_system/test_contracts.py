@@ -184,3 +184,12 @@ def test_the_report_shows_the_api_coverage_as_a_page_of_the_run(run_todo, tmp_pa
     [page] = [page for page in pages if "<h1>API coverage</h1>" in page]
     assert "todo: 3 of 6 operations, 4 of 15 responses exercised; 0 violations" in page
     assert "<code>POST /todos</code>" in page and "class='unseen'>502</td>" in page
+
+
+def test_the_explicit_check_of_a_service_without_a_description_says_how_to_name_one(run_todo):
+    result = run_todo(CONTRACT_FEATURES, "-D", "services.todo.openapi=", "-n", "list is as")
+    assert result.exit_code == 1, result.output[-4000:]
+    message = result.failure_message("A signed-in person's list is as the description says")
+    assert "service 'todo' has no API description to check against (described: none)" in message
+    assert 'services.todo.openapi = "<file, URL or /path it serves>"' in message
+    assert not (result.workdir / "reports" / "api-coverage.json").exists()

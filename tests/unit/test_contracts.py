@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 from openapi_core import OpenAPI
 
@@ -89,3 +90,27 @@ def test_coverage_counts_declared_statuses_and_adds_up_workers():
     assert merged.operations == {"GET /orders/{id}": {"200": 2, "4XX": 0}}
     assert merged.undeclared == {"GET /carts/3 -> 404": 1}
     assert merged.summary("orders") == "orders: 1 of 1 operations, 1 of 2 responses exercised; 1 violation"
+
+
+def test_a_request_outside_the_contract_that_the_service_accepted_is_a_violation():
+    prepared = requests.Request("GET", f"{BASE}/orders/abc").prepare()  # id must be an integer
+    accepted = exchange("GET", f"{BASE}/orders/abc", 200, {"id": 3, "total": "4.50"})
+    accepted.prepared = prepared
+    found = check_exchange(API, accepted, BASE)
+    assert [(v.part, v.pointer) for v in found.violations] == [("request", "id")]
+    assert found.negative == []
+
+
+def test_a_description_that_does_not_answer_names_the_service_and_url(tmp_path):
+    from handoff.contracts.descriptions import DescriptionError, load_description
+    from handoff.run.processes import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with pytest.raises(DescriptionError) as raised:
+        load_description("orders", "/openapi.json", url, tmp_path, timeout=1.0)
+    assert str(raised.value) == (
+        f"services.orders.openapi = '/openapi.json': {url}/openapi.json does not answer (ConnectionError)"
+    )
+    (tmp_path / "orders.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n")  # no version
+    with pytest.raises(DescriptionError, match=r"orders.yaml'?: not a valid OpenAPI description: "):
+        load_description("orders", "orders.yaml", url, tmp_path, timeout=1.0)
