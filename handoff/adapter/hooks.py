@@ -177,6 +177,8 @@ def before_scenario(context, scenario: Scenario) -> None:
     correlation_id = f"{suite.run.run_id}-{next(suite.scenario_numbers):04d}-{_slug(scenario.name)}"
     suite.run.http.session.headers["X-Correlation-Id"] = correlation_id
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
+    if suite.run.tracing is not None:
+        suite.run.tracing.begin_scenario(scenario.name, correlation_id)
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     context.world = suite.new_world()
 
@@ -185,6 +187,8 @@ def before_step(context, step) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
         suite.attachments.begin_step(f"{step.keyword} {step.name}")
+        if suite.run.tracing is not None:
+            suite.run.tracing.begin_step(f"{step.keyword} {step.name}")
         suite.step_timer.start(f"{step.keyword} {step.name}")
 
 
@@ -193,6 +197,9 @@ def after_step(context, step) -> None:
     if suite is None:
         return
     suite.step_timer.stop()
+    if suite.run.tracing is not None:
+        failed = step.status.has_failed()
+        suite.run.tracing.end_step(failed, _first_line(step.error_message) if failed else "")
     if step.status.has_failed():
         deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
@@ -203,7 +210,10 @@ def after_scenario(context, scenario: Scenario) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
         failed = scenario.status.has_failed()
-        suite.attachments.end_scenario(failed, _failure(scenario) if failed else "")
+        traced = (
+            suite.run.tracing.end_scenario(failed, _failure(scenario) if failed else "") if suite.run.tracing else None
+        )
+        suite.attachments.end_scenario(failed, _failure(scenario) if failed else "", traced)
         suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
 
 
@@ -259,6 +269,11 @@ def _failure(scenario: Scenario) -> str:
             reason = lines[-1:] if lines[0].startswith("Traceback") else lines[:12]
             return "\n".join([f"{step.keyword} {step.name}", *(f"  {line}" for line in reason)])
     return scenario.status.name
+
+
+def _first_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines and lines[0].startswith("Traceback") else (lines[0] if lines else "")
 
 
 def _slug(text: str) -> str:

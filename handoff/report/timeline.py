@@ -55,6 +55,22 @@ class Timeline:
                 what = f"{line.method} {line.path} -> {line.status}"
                 self.add("SVC", line.service, what, line.started_at, line.duration_ms)
 
+    def add_service_spans(self, spans: list) -> None:
+        """The services' spans of this scenario's trace (handoff/tracing): requests as SVC, queries as SQL."""
+        for span in spans:
+            if span.is_database:
+                what = " ".join(span.db_statement.split())
+                self.add(
+                    "SQL", span.service, what if len(what) <= 100 else what[:99] + "…", span.start, span.duration_ms
+                )
+            elif span.kind in ("SERVER", "CLIENT"):
+                status = span.http_status
+                what = (
+                    f"{span.http_method or span.name} {span.http_path or ''} -> {status if status is not None else '?'}"
+                )
+                arrow = "" if span.kind == "SERVER" else " (call out)"
+                self.add("SVC", f"{span.service}{arrow}", what, span.start, span.duration_ms)
+
     def step_at(self, moment: float) -> int:
         """Index of the step running at ``moment`` (-1: before the first step)."""
         return bisect.bisect_right(self.step_starts, moment) - 1
