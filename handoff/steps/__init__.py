@@ -1,4 +1,4 @@
-"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs.
+"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs, traces.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -21,6 +21,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     http_steps,
     response_steps,
     stub_steps,
+    trace_steps,
     variable_steps,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "http_steps",
     "response_steps",
     "stub_steps",
+    "trace_steps",
     "variable_steps",
 ]
