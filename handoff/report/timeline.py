@@ -56,20 +56,15 @@ class Timeline:
                 self.add("SVC", line.service, what, line.started_at, line.duration_ms)
 
     def add_service_spans(self, spans: list) -> None:
-        """The services' spans of this scenario's trace (handoff/tracing): requests as SVC, queries as SQL."""
+        """The requests services handled, from this scenario's trace (handoff/tracing): its SERVER spans.
+
+        The waterfall attachment shows the rest (calls out, queries); here they would drown the calls.
+        """
         for span in spans:
-            if span.is_database:
-                what = " ".join(span.db_statement.split())
-                self.add(
-                    "SQL", span.service, what if len(what) <= 100 else what[:99] + "…", span.start, span.duration_ms
-                )
-            elif span.kind in ("SERVER", "CLIENT"):
+            if span.kind == "SERVER":
                 status = span.http_status
-                what = (
-                    f"{span.http_method or span.name} {span.http_path or ''} -> {status if status is not None else '?'}"
-                )
-                arrow = "" if span.kind == "SERVER" else " (call out)"
-                self.add("SVC", f"{span.service}{arrow}", what, span.start, span.duration_ms)
+                what = f"{span.http_method or span.name} {span.http_path} -> {status if status is not None else '?'}"
+                self.add("SVC", span.service, what, span.start, span.duration_ms)
 
     def step_at(self, moment: float) -> int:
         """Index of the step running at ``moment`` (-1: before the first step)."""
@@ -83,7 +78,7 @@ class Timeline:
             _summary(events),
             "",
             "Times are milliseconds since the scenario began; [duration]. HTTP = a call the test made,",
-            "SVC = a request a service logged with this correlation id (indented under the call that",
+            "SVC = a request a service handled, from the trace's spans or its log lines (indented under the call that",
             "caused it), SQL = a query the test ran, EMAIL = an email the test read.",
         ]
         current_step = -2

@@ -124,8 +124,9 @@ def render(trace: ScenarioTrace, spans: list[Span], failed: bool = False, failur
         status = span.http_status
         status_badge = f'<span class="status s{str(status)[0]}">{status}</span>' if status is not None else ""
         label = html.escape(_label(span))
+        anchor = ' id="origin" open' if "origin" in classes else ""
         rows.append(
-            f'<details class="{" ".join(classes)}"><summary>'
+            f'<details class="{" ".join(classes)}"{anchor}><summary>'
             f'<div class="name" style="padding-left:{8 + depth * 16}px">'
             f'<span class="svc" style="background:{colour}">{html.escape(span.service)}</span>'
             f'<span class="op" title="{label}">{label}</span>{status_badge}{marker}</div>{bar(span)}</summary>'
@@ -172,7 +173,8 @@ def render(trace: ScenarioTrace, spans: list[Span], failed: bool = False, failur
             why = html.escape(origin.error_summary() or "status ERROR")
             parts.append(
                 f'<p>The error started in <span class="svc" style="background:{colours.get(origin.service)}">'
-                f"{html.escape(origin.service)}</span> <b>{html.escape(_label(origin))}</b>: {why}</p>"
+                f"{html.escape(origin.service)}</span> <b>{html.escape(_label(origin))}</b>: {why} "
+                '<a href="#origin">show it in the waterfall ↓</a></p>'
             )
         where = f'<section class="where"><h2>Where it failed</h2>{"".join(parts)}</section>'
     calls = "".join(
