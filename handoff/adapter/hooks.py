@@ -225,6 +225,8 @@ def after_all(context) -> None:
     try:
         for line in suite.run.finish_contracts():  # behave swallows after_all's stdout: this is for the console
             print(f"handoff: API coverage: {line}", file=sys.__stderr__)
+        if suite.run.tracing is not None and suite.run.tracing.scenarios:
+            print(f"handoff: traces: {suite.run.tracing.summary()}", file=sys.__stderr__)
         if results_dir is not None:
             write_report_metadata(results_dir, suite.run, os.environ)
     finally:

@@ -36,6 +36,7 @@ class RunTracing:
         self.query_url, self.query_backend = query_url, query
         self.current: ScenarioTrace | None = None
         self.waited_s = 0.0  # all scenarios' waits for late spans, for the bench
+        self.scenarios = 0
         self._settled: list[Span] | None = None
 
     @classmethod
@@ -87,10 +88,20 @@ class RunTracing:
             environment["OTEL_RESOURCE_ATTRIBUTES"] = f"handoff.run_id={run_id}"
         return environment
 
+    def summary(self) -> str:
+        """One line for the console: what was collected, and what waiting for late spans cost."""
+        per_scenario = self.waited_s * 1000 / self.scenarios if self.scenarios else 0.0
+        source = f"from {self.query_backend} at {self.query_url}" if self.query is not None else "over OTLP"
+        return (
+            f"{self.scenarios} scenario trace(s), {self.store.kept} service span(s) kept {source} "
+            f"({self.store.received} received), {per_scenario:.1f} ms per scenario waiting for late spans"
+        )
+
     # -- a scenario
 
     def begin_scenario(self, name: str, correlation_id: str = "") -> ScenarioTrace:
         self.current = ScenarioTrace(name, correlation_id)
+        self.scenarios += 1
         self._settled = None
         self.store.watch(self.current.trace_id)
         return self.current
