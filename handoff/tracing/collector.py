@@ -5,6 +5,9 @@ scenario's last spans may arrive after its last step. :meth:`SpanStore.settle` w
 at most ``[tracing] wait`` seconds, only while the trace is visibly incomplete: a span
 names a parent that has not arrived, or a request the test sent to a service that
 exports spans has no span of that service under it yet. A complete trace costs no wait.
+A service's own HTTP call with nothing under it (the callee's batch not here yet, or a
+callee that exports nothing: a third party, a proxy in between) is waited for only
+until no span of the trace has arrived for ``QUIET_S``.
 
 Spans of traces that no scenario started (start-up health checks, a service's own
 timers) are dropped; their service names are kept, to know who exports at all.
@@ -18,12 +21,15 @@ import time
 from handoff.tracing.propagation import ScenarioTrace
 from handoff.tracing.spans import Span
 
+QUIET_S = 0.1
+
 
 class SpanStore:
     """Spans received for the traces being watched; thread-safe (the receiver adds from its threads)."""
 
     def __init__(self) -> None:
         self._spans: dict[str, list[Span]] = {}
+        self._last_arrival: dict[str, float] = {}  # trace id -> time.monotonic() of its latest span
         self._arrived = threading.Condition()
         self.services_seen: set[str] = set()
         self.received = 0  # spans, all traces
@@ -35,6 +41,7 @@ class SpanStore:
 
     def forget(self, trace_id: str) -> list[Span]:
         with self._arrived:
+            self._last_arrival.pop(trace_id, None)
             return self._spans.pop(trace_id, [])
 
     def add(self, spans: list[Span]) -> None:
@@ -46,6 +53,7 @@ class SpanStore:
                 if kept is not None:
                     kept.append(span)
                     self.kept += 1
+                    self._last_arrival[span.trace_id] = time.monotonic()
             self._arrived.notify_all()
 
     def spans(self, trace_id: str) -> list[Span]:
@@ -59,10 +67,14 @@ class SpanStore:
         with self._arrived:
             while True:
                 received = list(self._spans.get(trace.trace_id, []))
-                remaining = deadline - time.monotonic()
+                now = time.monotonic()
+                remaining = deadline - now
                 if remaining <= 0 or not missing_parts(trace, received, self.services_seen):
-                    return received, time.monotonic() - started
-                self._arrived.wait(min(remaining, 0.05))
+                    quiet = now - self._last_arrival.get(trace.trace_id, started)
+                    unanswered = calls_without_answer(received)
+                    if remaining <= 0 or not unanswered or quiet >= QUIET_S:
+                        return received, now - started
+                self._arrived.wait(min(remaining, 0.02))
 
 
 def missing_parts(trace: ScenarioTrace, received: list[Span], exporting: set[str]) -> list[str]:
@@ -80,3 +92,13 @@ def missing_parts(trace: ScenarioTrace, received: list[Span], exporting: set[str
         if request.attributes.get("peer.service") in exporting and request.span_id not in children:
             missing.append(f"the span of {request.attributes['peer.service']} for {request.name}")
     return missing
+
+
+def calls_without_answer(received: list[Span]) -> list[Span]:
+    """Services' HTTP calls (CLIENT spans) under which no span has arrived."""
+    parents = {span.parent_id for span in received}
+    return [
+        span
+        for span in received
+        if span.kind == "CLIENT" and span.http_method and span.span_id not in parents and span.http_status is not None
+    ]

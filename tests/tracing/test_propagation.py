@@ -114,3 +114,15 @@ def test_the_trace_is_incomplete_while_a_span_of_an_exporting_service_is_missing
     tracing.store.add([call])
     _, waited = tracing.store.settle(trace, 0.2)
     assert 0.2 <= waited < 1.5
+
+
+def test_a_services_call_with_nothing_under_it_is_waited_for_only_until_the_trace_goes_quiet(traced_client):
+    from handoff.tracing.collector import QUIET_S
+
+    _, tracing = traced_client
+    trace = tracing.begin_scenario("third party")
+    call = Span(trace.trace_id, "d" * 16, trace.root.span_id, "POST", "orders", "CLIENT")
+    call.attributes.update({"http.request.method": "POST", "http.response.status_code": 200})
+    tracing.store.add([call])  # orders called a third party that exports nothing
+    _, waited = tracing.store.settle(trace, 5.0)
+    assert QUIET_S * 0.5 <= waited < 1.5
