@@ -60,6 +60,7 @@ class ReportAttachments:
         written = self.service_logs.lines_since(self._log_marks) if self.service_logs else {}
         service_spans = [span for span in traced[1] if not span.from_test] if traced else []
         if traced is not None:
+            timeline.trace_id = traced[0].trace_id
             self._attach_trace(traced[0], traced[1], failed, failure, len(service_spans))
         if service_spans:
             timeline.add_service_spans(service_spans)

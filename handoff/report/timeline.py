@@ -41,6 +41,7 @@ class Timeline:
     step_starts: list[float] = field(default_factory=list)
     step_names: list[str] = field(default_factory=list)
     failure: str = ""
+    trace_id: str = ""  # the scenario's OpenTelemetry trace (handoff/tracing), when there is one
 
     def begin_step(self, name: str, at: float | None = None) -> None:
         self.step_starts.append(time.time() if at is None else at)
@@ -75,6 +76,7 @@ class Timeline:
         lines = [
             f"Timeline of: {self.scenario}",
             f"Correlation id: {self.correlation_id} (X-Correlation-Id; search reports/service-logs/ for it)",
+            *([f"Trace id: {self.trace_id} (W3C traceparent; the Trace attachment draws it)"] if self.trace_id else []),
             _summary(events),
             "",
             "Times are milliseconds since the scenario began; [duration]. HTTP = a call the test made,",

@@ -78,5 +78,8 @@ def test_the_text_timeline_takes_the_services_requests_from_the_spans(shop_trace
     from tests.report.test_timeline import timeline_of
 
     text = timeline_of(shop_trace_run.allure_results, PAID)
+    page, _ = trace_page(shop_trace_run.allure_results, PAID)
+    trace_id = re.search(r"trace <b>([0-9a-f]{32})</b>", page)[1]
+    assert f"Trace id: {trace_id} (W3C traceparent" in text
     assert re.search(r"SVC     orders: POST /checkout -> 201", text)
     assert re.search(r"SVC       gateway: POST /charges -> 201", text)
