@@ -37,6 +37,7 @@ class RunTracing:
         self.current: ScenarioTrace | None = None
         self.waited_s = 0.0  # all scenarios' waits for late spans, for the bench
         self.scenarios = 0
+        self.fetched: dict[str, int] = {}  # trace id -> spans fetched from the query API (its latest answer)
         self._settled: list[Span] | None = None
 
     @classmethod
@@ -91,11 +92,11 @@ class RunTracing:
     def summary(self) -> str:
         """One line for the console: what was collected, and what waiting for late spans cost."""
         per_scenario = self.waited_s * 1000 / self.scenarios if self.scenarios else 0.0
-        source = f"from {self.query_backend} at {self.query_url}" if self.query is not None else "over OTLP"
-        return (
-            f"{self.scenarios} scenario trace(s), {self.store.kept} service span(s) kept {source} "
-            f"({self.store.received} received), {per_scenario:.1f} ms per scenario waiting for late spans"
-        )
+        if self.query is not None:
+            kept = f"{sum(self.fetched.values())} service span(s) kept from {self.query_backend} at {self.query_url}"
+        else:
+            kept = f"{self.store.kept} service span(s) kept over OTLP ({self.store.received} received)"
+        return f"{self.scenarios} scenario trace(s), {kept}, {per_scenario:.1f} ms per scenario waiting for late spans"
 
     # -- a scenario
 
@@ -140,7 +141,8 @@ class RunTracing:
         if self._settled is None:
             started = time.monotonic()
             if self.query is not None:
-                self._settled = [s for s in self.query.fetch_settled(trace.trace_id, self.wait) if not s.from_test]
+                self._settled = self.query.fetch_settled(trace.trace_id, self.wait)
+                self.fetched[trace.trace_id] = len(self._settled)
             else:
                 self._settled, _ = self.store.settle(trace, self.wait)
             self.waited_s += time.monotonic() - started
