@@ -21,7 +21,7 @@ import time
 from handoff.tracing.propagation import ScenarioTrace
 from handoff.tracing.spans import Span
 
-QUIET_S = 0.1
+QUIET_S = 0.25  # longer than a busy callee takes to send its batch (OTEL_BSP_SCHEDULE_DELAY=25 ms)
 
 
 class SpanStore:
