@@ -68,6 +68,7 @@ soak: $(BIN)/.installed
 # Measures the framework against a raw loop and its peers (never part of make test).
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/tracing.py $(BENCH_ARGS)
 
 # The step catalog, docs/steps.md, from the registered steps (a test fails when it is stale).
 steps: $(BIN)/.installed

@@ -68,6 +68,10 @@ Feature: Cart and checkout contracts across services
     And that email's body contains "Total: 16.00 EUR"
     And I save the link in that email as "order_link"
     And the saved value "order_link" is "http://shop.example.test/orders/{order_id}"
+    And during this scenario the gateway received exactly 1 POST /charges
+    And during this scenario the orders service called the gateway
+    And during this scenario the orders service made at most 40 database queries
+    And during this scenario no service answered with a server error
     When I query the orders database
       """
       SELECT status, total_cents FROM orders WHERE user_id = {user_id}

@@ -187,6 +187,8 @@ def before_scenario(context, scenario: Scenario) -> None:
     correlation_id = f"{suite.run.run_id}-{next(suite.scenario_numbers):04d}-{_slug(scenario.name)}"
     suite.run.http.session.headers["X-Correlation-Id"] = correlation_id
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
+    if suite.run.tracing is not None:
+        suite.run.tracing.begin_scenario(scenario.name, correlation_id)
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     if suite.run.contracts is not None:
         suite.run.record_calls_between_services()  # what came after the last scenario ended is not this one's
@@ -199,6 +201,8 @@ def before_step(context, step) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
         suite.attachments.begin_step(f"{step.keyword} {step.name}")
+        if suite.run.tracing is not None:
+            suite.run.tracing.begin_step(f"{step.keyword} {step.name}")
         suite.step_timer.start(f"{step.keyword} {step.name}")
 
 
@@ -209,6 +213,9 @@ def after_step(context, step) -> None:
     suite.step_timer.stop()
     # Under the step during which they happened: the calls services made to each other (proxies saw them)
     suite.broken_between_services += suite.run.record_calls_between_services()
+    if suite.run.tracing is not None:
+        failed = step.status.has_failed()
+        suite.run.tracing.end_step(failed, _first_line(step.error_message) if failed else "")
     if step.status.has_failed():
         deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
@@ -227,7 +234,9 @@ def after_scenario(context, scenario: Scenario) -> None:
             steps_failed = scenario.status.has_failed()
             message = "\n".join(str(failed) for failed in failed_cleanups)
             failure = "\n".join(part for part in (_failure(scenario) if steps_failed else "", message) if part)
-            suite.attachments.end_scenario(steps_failed or bool(failed_cleanups), failure)
+            failed = steps_failed or bool(failed_cleanups)
+            traced = suite.run.tracing.end_scenario(failed, failure) if suite.run.tracing else None
+            suite.attachments.end_scenario(failed, failure, traced)
             if suite.run.contracts is not None:
                 suite.run.contracts.end_scenario(scenario.name, _location(scenario, suite.run.settings.project_dir))
             suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again
@@ -251,6 +260,8 @@ def after_all(context) -> None:
     try:
         for line in suite.run.finish_contracts(results_dir):  # behave swallows after_all's stdout: for the console
             print(f"handoff: API coverage: {line}", file=sys.__stderr__)
+        if suite.run.tracing is not None and suite.run.tracing.scenarios:
+            print(f"handoff: traces: {suite.run.tracing.summary()}", file=sys.__stderr__)
         if results_dir is not None:
             write_report_metadata(results_dir, suite.run, os.environ)
     finally:
@@ -293,6 +304,11 @@ def _failure(scenario: Scenario) -> str:
             reason = lines[-1:] if lines[0].startswith("Traceback") else lines[:12]
             return "\n".join([f"{step.keyword} {step.name}", *(f"  {line}" for line in reason)])
     return scenario.status.name
+
+
+def _first_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines and lines[0].startswith("Traceback") else (lines[0] if lines else "")
 
 
 def _slug(text: str) -> str:

@@ -37,6 +37,8 @@ FIXED: dict[str, dict[str, Any]] = {
     "step": {"timeout": SECONDS_OR_OFF},
     # plan, worker and setup_done: what the parallel runner hands its workers (handoff/parallel/runner.py)
     "parallel": {"timeout": SECONDS_OR_OFF, "plan": str, "worker": str, "setup_done": str},
+    # OpenTelemetry traces per scenario (handoff/tracing): port 0 picks a free one; query is jaeger or tempo
+    "tracing": {"enabled": bool, "wait": SECONDS_OR_OFF, "port": int, "query_url": str, "query": str},
 }
 # Per named table: its keys, and which of them hold free-form tables of their own.
 NAMED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -137,7 +139,10 @@ def check_value(dotted: str, value: Any, where: str) -> None:
             rule = "0 or more (0: no limit)" if kind == SECONDS_OR_OFF else "more than 0"
             raise UnknownKey(f"{where}: {dotted} = {value!r} is out of range: seconds must be finite and {rule}")
     elif not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        names = {bool: "true or false", str: "a string", list: "a list", (list, str): "a list or a string"}
+        names = {
+            bool: "true or false", str: "a string", int: "a whole number", list: "a list",
+            (list, str): "a list or a string",
+        }  # fmt: skip
         raise UnknownKey(f"{where}: {dotted} must be {names[kind]}, not {value!r}")
 
 

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "http": {"timeout": 5.0, "connect_timeout": 2.0, "verify_tls": True, "ca_bundle": ""},
     "email": {"wait": 5.0},
     "step": {"timeout": 60.0},
+    "tracing": {"enabled": True, "wait": 1.0, "port": 0, "query_url": "", "query": "jaeger"},
     "services": {},
     "databases": {},
     "secrets": {},

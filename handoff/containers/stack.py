@@ -205,7 +205,12 @@ class ContainerStack:
         container = self.client.containers.run(
             spec["image"],
             command=spec["command"] or None,
-            environment=spec["env"],
+            # The OTEL_* variables (handoff/tracing) stay out of the spec's hash: the receiver's port changes per
+            # run, and a kept stack goes on exporting to the run that started it (a fixed [tracing] port keeps it).
+            environment={
+                **(run.tracing.service_environment(service.name, run.run_id) if run.tracing else {}),
+                **spec["env"],
+            },
             volumes=[self._volume(volume, prefix, labels) for volume in spec["volumes"]],
             labels=labels,
             name=f"{prefix}-{service.name}",

@@ -137,6 +137,8 @@ class HttpClient:
         self.session.verify = verify
         self.session.headers.update(default_headers or {})
         self.listeners: list[ExchangeListener] = []
+        # Headers made anew for each request (the trace's traceparent, handoff/tracing); a caller's own win.
+        self.header_providers: list[Callable[[], Mapping[str, str]]] = []
 
     def close(self) -> None:
         self.session.close()
@@ -168,6 +170,8 @@ class HttpClient:
         timeout: float | None = None,
         cookies: RequestsCookieJar | None = None,
     ) -> Response:
+        if self.header_providers:
+            headers = {**{k: v for provide in self.header_providers for k, v in provide().items()}, **(headers or {})}
         request = requests.Request(method, url, headers=headers, json=json_body, data=data, params=params)
         request.cookies = cookies
         prepared = self.session.prepare_request(request)

@@ -1,7 +1,8 @@
 """Attachments for the Allure report: each HTTP exchange, query and email lands on the
 step that caused it, secrets masked and large bodies capped. Each scenario also gets
-its timeline (handoff/report/timeline.py) and, when it fails, what every service logged
-while it ran (handoff/report/service_logs.py).
+its trace drawn as a waterfall (handoff/tracing/waterfall.py, an HTML attachment), its
+text timeline as a fallback (handoff/report/timeline.py) and, when it fails, what every
+service logged while it ran (handoff/report/service_logs.py).
 
 Without the Allure formatter the calls cost almost nothing and attach nothing.
 """
@@ -62,16 +63,27 @@ class ReportAttachments:
         """A failure after the scenario's steps (a cleanup), for its result (see handoff/report/after_steps.py)."""
         self.late_failures.add(scenario, self.masker.mask(message), broken)
 
-    def end_scenario(self, failed: bool, failure: str = "") -> None:
-        """Attach the scenario's timeline, and on failure the services' logs of its time."""
+    def end_scenario(self, failed: bool, failure: str = "", traced: tuple | None = None) -> None:
+        """Attach the scenario's trace and timeline, and on failure the services' logs of its time.
+
+        ``traced`` is (ScenarioTrace, spans) from handoff.tracing. Where services sent spans,
+        the timeline takes their requests from them; else from the services' request log lines.
+        """
         timeline, self.timeline = self.timeline, None
         if timeline is None:
             return
         timeline.failure = failure
         written = self.service_logs.lines_since(self._log_marks) if self.service_logs else {}
-        timeline.add_service_requests(
-            [request for lines in written.values() for line in lines if (request := parse_request_line(line))]
-        )
+        service_spans = [span for span in traced[1] if not span.from_test] if traced else []
+        if traced is not None:
+            timeline.trace_id = traced[0].trace_id
+            self._attach_trace(traced[0], traced[1], failed, failure, len(service_spans))
+        if service_spans:
+            timeline.add_service_spans(service_spans)
+        else:
+            timeline.add_service_requests(
+                [request for lines in written.values() for line in lines if (request := parse_request_line(line))]
+            )
         calls = sum(1 for e in timeline.events if e.kind in ("HTTP", "SVC"))
         self._attach(timeline.render(), f"Timeline: {calls} HTTP request(s) across services", TIMELINE_LIMIT)
         if failed:
@@ -80,6 +92,15 @@ class ReportAttachments:
                     cap_tail("\n".join(lines) + "\n", SERVICE_LOG_LIMIT),
                     f"Log of {service} while the scenario ran ({len(lines)} line(s))",
                 )
+
+    def _attach_trace(self, trace, spans: list, failed: bool, failure: str, from_services: int) -> None:
+        from handoff.tracing.waterfall import render
+
+        page = self.masker.mask(render(trace, spans, failed, failure))
+        services = len({span.service for span in spans if not span.from_test})
+        name = f"Trace: {from_services} span(s) from {services} service(s), {len(trace.steps)} step(s)"
+        with contextlib.suppress(KeyError):  # outside a scenario: no test to attach to
+            allure.attach(page, name=name, attachment_type=AttachmentType.HTML)
 
     def on_exchange(self, exchange: Exchange) -> None:
         outcome = exchange.status if exchange.status is not None else exchange.error
@@ -161,7 +182,7 @@ class NoAttachments:
 
     def fail_late(self, scenario: Any, message: str, broken: bool) -> None: ...
 
-    def end_scenario(self, failed: bool, failure: str = "") -> None: ...
+    def end_scenario(self, failed: bool, failure: str = "", traced: tuple | None = None) -> None: ...
 
     def on_email(self, email: Email) -> None: ...
 

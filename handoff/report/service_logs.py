@@ -4,7 +4,9 @@ Services started by the run write to ``<reports>/service-logs/<service>.log``. A
 :class:`ServiceLogs` remembers how far each file had grown when a scenario began and
 reads only what was written since, so a long run never reads a file twice.
 
-Request lines follow the shop's convention (shop/README.md)::
+When services send OpenTelemetry spans, the timeline takes their requests from the trace
+(handoff/tracing) and reads no log line. Without spans it falls back to request lines in
+the sample shop's convention (shop/README.md)::
 
     <UTC time> service=<name> level=INFO method=<M> path=<path> status=<code> duration_ms=<ms> correlation_id=<id>
 

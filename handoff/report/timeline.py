@@ -41,6 +41,7 @@ class Timeline:
     step_starts: list[float] = field(default_factory=list)
     step_names: list[str] = field(default_factory=list)
     failure: str = ""
+    trace_id: str = ""  # the scenario's OpenTelemetry trace (handoff/tracing), when there is one
 
     def begin_step(self, name: str, at: float | None = None) -> None:
         self.step_starts.append(time.time() if at is None else at)
@@ -55,6 +56,17 @@ class Timeline:
                 what = f"{line.method} {line.path} -> {line.status}"
                 self.add("SVC", line.service, what, line.started_at, line.duration_ms)
 
+    def add_service_spans(self, spans: list) -> None:
+        """The requests services handled, from this scenario's trace (handoff/tracing): its SERVER spans.
+
+        The waterfall attachment shows the rest (calls out, queries); here they would drown the calls.
+        """
+        for span in spans:
+            if span.kind == "SERVER":
+                status = span.http_status
+                what = f"{span.http_method or span.name} {span.http_path} -> {status if status is not None else '?'}"
+                self.add("SVC", span.service, what, span.start, span.duration_ms)
+
     def step_at(self, moment: float) -> int:
         """Index of the step running at ``moment`` (-1: before the first step)."""
         return bisect.bisect_right(self.step_starts, moment) - 1
@@ -64,10 +76,11 @@ class Timeline:
         lines = [
             f"Timeline of: {self.scenario}",
             f"Correlation id: {self.correlation_id} (X-Correlation-Id; search reports/service-logs/ for it)",
+            *([f"Trace id: {self.trace_id} (W3C traceparent; the Trace attachment draws it)"] if self.trace_id else []),
             _summary(events),
             "",
             "Times are milliseconds since the scenario began; [duration]. HTTP = a call the test made,",
-            "SVC = a request a service logged with this correlation id (indented under the call that",
+            "SVC = a request a service handled, from the trace's spans or its log lines (indented under the call that",
             "caused it), SQL = a query the test ran, EMAIL = an email the test read.",
         ]
         current_step = -2

@@ -53,6 +53,9 @@ class LocalProcesses:
         self.log_dir = log_dir
         self.running: list[RunningProcess] = []
         self.on_started = on_started  # told each new pid (the run's owner label records it)
+        # The OpenTelemetry variables of a service (handoff/tracing): named explicitly, as the base
+        # environment holds none of the test process's; the service's own env table overrides them.
+        self.telemetry: Callable[[str], Mapping[str, str]] | None = None
 
     def start(
         self,
@@ -70,7 +73,11 @@ class LocalProcesses:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
             command = [render(service, part) for part in service.command]
-            env = {**service_base_environment(os.environ), **{k: render(service, v) for k, v in service.env.items()}}
+            env = {
+                **service_base_environment(os.environ),
+                **(self.telemetry(service.name) if self.telemetry else {}),
+                **{k: render(service, v) for k, v in service.env.items()},
+            }
             env.setdefault("PYTHONUNBUFFERED", "1")
             handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
             if ports:

@@ -40,6 +40,7 @@ from handoff.run.processes import PYTHON, LocalProcesses
 from handoff.run.termination import EndOnTermination, uninterrupted
 from handoff.stubs.server import StubServer
 from handoff.stubs.stubs import Stubs, stub_configs
+from handoff.tracing.tracing import RunTracing
 
 
 class EnvironmentNotReady(Exception):
@@ -66,6 +67,7 @@ class TestRun:
     termination: EndOnTermination = field(default_factory=EndOnTermination)
     label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
     contracts: Any = None  # a handoff.contracts.Contracts when a service names its OpenAPI description
+    tracing: RunTracing | None = None  # a trace per scenario ([tracing], handoff/tracing)
 
     __test__ = False  # not a pytest test class
 
@@ -94,6 +96,11 @@ class TestRun:
             connect_timeout=float(self.settings.get("http.connect_timeout")),
             verify=self.settings.get("http.ca_bundle") or bool(self.settings.get("http.verify_tls")),
         )
+        self.tracing = RunTracing.from_settings(self.settings)
+        if self.tracing is not None:  # before the services, which are told where to export
+            self.tracing.open()
+            self.http.header_providers.append(self.tracing.request_headers)
+            self.http.listeners.append(self.tracing.on_exchange)
         if self.containers is not None:  # first: their databases and dependencies serve the rest
             for service in self.settings.services.values():
                 if service.in_container:
@@ -104,6 +111,8 @@ class TestRun:
         started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
         if started:
             self.processes = LocalProcesses(self.reports_dir / "service-logs", on_started=self.label.add_process)
+            if self.tracing is not None:
+                self.processes.telemetry = lambda name: self.tracing.service_environment(name, self.run_id)
             self.processes.start(
                 started,
                 self.service_urls,
@@ -141,6 +150,9 @@ class TestRun:
             self.stubs = None
         if self.http is not None:
             self.http.close()
+        if self.tracing is not None:
+            self.tracing.close()
+            self.tracing = None
         if self.databases is not None:
             try:
                 self.databases.drop_throwaway_databases()

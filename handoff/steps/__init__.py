@@ -1,5 +1,5 @@
 """The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs,
-cleanups.
+cleanups, traces.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -23,6 +23,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     http_steps,
     response_steps,
     stub_steps,
+    trace_steps,
     variable_steps,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "http_steps",
     "response_steps",
     "stub_steps",
+    "trace_steps",
     "variable_steps",
 ]

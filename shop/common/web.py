@@ -1,6 +1,7 @@
 """Flask application factory shared by all services.
 
-Adds correlation ids, one log line per request, JSON error handling (including
+Adds OpenTelemetry tracing when the run asks for it (shop/common/telemetry.py),
+correlation ids, one log line per request, JSON error handling (including
 404/405 for unknown routes), ``GET /health`` and ``GET /openapi.json`` (the service's
 OpenAPI description, ``shop/<service>/openapi.json``: see :mod:`shop.common.openapi`).
 """
@@ -20,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from shop.common.db import ping
 from shop.common.errors import ApiError
 from shop.common.openapi import load_description
+from shop.common.telemetry import instrument
 
 CORRELATION_HEADER = "X-Correlation-Id"
 _VALID_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -65,6 +67,9 @@ def create_base_app(service: str, engine: Engine) -> Flask:
 
     app.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
     on_shutdown(app, engine.dispose)
+    tracer_provider = instrument(app, engine, service)
+    if tracer_provider is not None:
+        on_shutdown(app, tracer_provider.shutdown)  # sends the last batch of spans before the exit
     return app
 
 
