@@ -179,6 +179,9 @@ def before_scenario(context, scenario: Scenario) -> None:
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     context.world = suite.new_world()
+    # Before the first step: a message the scenario causes is routed to its own queues too.
+    context.world.messages.listeners.append(suite.attachments.on_message)
+    context.world.messages.start()
 
 
 def before_step(context, step) -> None:
@@ -202,6 +205,9 @@ def after_step(context, step) -> None:
 def after_scenario(context, scenario: Scenario) -> None:
     suite: SuiteRun | None = getattr(context, "handoff", None)
     if suite is not None:
+        world = getattr(context, "world", None)
+        if world is not None:
+            world.messages.stop()
         failed = scenario.status.has_failed()
         suite.attachments.end_scenario(failed, _failure(scenario) if failed else "")
         suite.run.masker.forget_scenario_secrets()  # its people's passwords and tokens: never shown again

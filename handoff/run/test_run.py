@@ -12,6 +12,7 @@ listening socket itself, for a service that can take one: see handoff/run/ports.
 ``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
 ``{proxies.<name>.port}`` (fault-injecting proxies, handoff/faults/proxies.py) and
 ``{stubs.<name>.url}`` / ``{stubs.<name>.port}`` (stubs of third parties, handoff/stubs).
+A ``[brokers.<name>]`` URL may use ``{run_dir}`` and ``{run_id}`` (handoff/messaging).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class TestRun:
     termination: EndOnTermination = field(default_factory=EndOnTermination)
     label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
     contracts: Any = None  # a handoff.contracts.Contracts when a service names its OpenAPI description
+    brokers: Any = None  # a handoff.messaging.brokers.Brokers when the environment declares [brokers.*]
 
     __test__ = False  # not a pytest test class
 
@@ -113,6 +115,7 @@ class TestRun:
             )
         self.check_environment()
         self.contracts = self._contracts()
+        self._check_brokers()
         return self
 
     def deaths(self) -> list[str]:
@@ -141,6 +144,9 @@ class TestRun:
             self.stubs = None
         if self.http is not None:
             self.http.close()
+        if self.brokers is not None:
+            self.brokers.close()
+            self.brokers = None
         if self.databases is not None:
             try:
                 self.databases.drop_throwaway_databases()
@@ -265,6 +271,20 @@ class TestRun:
         contracts = Contracts.load(self.settings, self.service_urls)
         self.http.listeners.append(contracts.on_exchange)
         return contracts
+
+    def _check_brokers(self) -> None:
+        """Connect to every declared broker before the first scenario; unreachable is infrastructure."""
+        if not self.settings.values.get("brokers"):
+            return
+        from handoff.messaging.brokers import Brokers, broker_configs  # imports kombu only when used
+
+        self.brokers = Brokers(broker_configs(self.settings, lambda url: self.render(None, url)))
+        for name, password in self.brokers.passwords().items():
+            self.masker.add(password, name=f"the password of brokers.{name}.url")
+        try:
+            self.brokers.check()
+        except Exception as error:
+            raise EnvironmentNotReady(str(error)) from None
 
     def finish_contracts(self) -> list[str]:
         """Write the run's API coverage (reports/api-coverage.json); one line per described service."""

@@ -1,4 +1,4 @@
-"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs.
+"""The generic step library: HTTP, responses, API contracts, databases, email, messages, variables, faults, stubs.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -19,6 +19,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     email_steps,
     fault_steps,
     http_steps,
+    message_steps,
     response_steps,
     stub_steps,
     variable_steps,
@@ -30,6 +31,7 @@ __all__ = [
     "email_steps",
     "fault_steps",
     "http_steps",
+    "message_steps",
     "response_steps",
     "stub_steps",
     "variable_steps",
