@@ -66,9 +66,13 @@ class Brokers:
             ) from None
 
     def check(self) -> None:
-        """Every broker answers and has the exchanges it observes (raises with the broker's name and URL)."""
-        for name, connection in self.connections.items():
+        """Every broker answers (raises with the broker's name and URL)."""
+        for connection in self.connections.values():
             connection.connect()
+
+    def check_observed(self) -> None:
+        """Every observed exchange exists (once the services have declared theirs)."""
+        for name, connection in self.connections.items():
             for spec in self.configs[name].observe:
                 exchange, _ = observed_binding(spec)
                 try:

@@ -179,7 +179,7 @@ class BrokerConnection:
     def publish(self, exchange: str, routing_key: str, body: bytes, headers: dict, properties: dict) -> None:
         channel = self.channel()
         if exchange and self.filesystem:
-            channel.exchange_declare(exchange=exchange, type="topic", durable=True)  # this process's routing type
+            _know_exchange(channel, exchange)
         message = channel.prepare_message(
             body,
             content_type=properties.get("content_type", "application/json"),
@@ -196,8 +196,8 @@ class BrokerConnection:
     def bind_temporary_queue(self, queue: str, exchange: str, routing_key: str) -> None:
         """A queue of the test run's own, bound to ``exchange``: it gets a copy of what is routed there."""
         channel = self.channel()
-        if self.filesystem:  # its exchanges live in each process's memory: this one must know it
-            channel.exchange_declare(exchange=exchange, type="topic", durable=True)
+        if self.filesystem:
+            _know_exchange(channel, exchange)
         # exclusive and auto-deleted on AMQP: gone with the connection, even if the run is killed
         channel.queue_declare(queue=queue, exclusive=not self.filesystem, auto_delete=True, durable=False)
         channel.queue_bind(queue=queue, exchange=exchange, routing_key=routing_key)
@@ -205,8 +205,7 @@ class BrokerConnection:
     def delete_queue(self, queue: str, exchange: str, routing_key: str) -> None:
         channel = self.channel()
         try:
-            if self.filesystem:
-                channel.queue_unbind(queue=queue, exchange=exchange, routing_key=routing_key)
+            if self.filesystem:  # queue_delete removes its bindings from the control folder
                 channel.queue_purge(queue=queue)
             channel.queue_delete(queue=queue)
         except Exception:
@@ -260,6 +259,13 @@ class BrokerConnection:
                 self._connection.release()
             finally:
                 self._connection = None
+
+
+def _know_exchange(channel, exchange: str) -> None:
+    """The embedded broker's exchange types live in each process's memory: this one must know it
+    (as topic, unless this process declared it otherwise)."""
+    if exchange not in channel.state.exchanges:
+        channel.exchange_declare(exchange=exchange, type="topic", durable=True)
 
 
 def _raw(message) -> RawMessage:

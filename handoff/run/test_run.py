@@ -103,6 +103,7 @@ class TestRun:
             self.containers.start(self)
         self._reap_databases_and_folders(orphans)
         self.databases.create_throwaway_databases()
+        self._check_brokers()  # before the services that use them: an unreachable broker is named as such
         started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
         if started:
             self.processes = LocalProcesses(self.reports_dir / "service-logs", on_started=self.label.add_process)
@@ -114,8 +115,12 @@ class TestRun:
                 ports=self.ports,
             )
         self.check_environment()
+        if self.brokers is not None:
+            try:
+                self.brokers.check_observed()
+            except Exception as error:
+                raise EnvironmentNotReady(str(error)) from None
         self.contracts = self._contracts()
-        self._check_brokers()
         return self
 
     def deaths(self) -> list[str]:
@@ -273,7 +278,9 @@ class TestRun:
         return contracts
 
     def _check_brokers(self) -> None:
-        """Connect to every declared broker before the first scenario; unreachable is infrastructure."""
+        """Connect to every declared broker before the services start; unreachable is infrastructure.
+
+        The exchanges a broker observes are checked later, when the services have declared them."""
         if not self.settings.values.get("brokers"):
             return
         from handoff.messaging.brokers import Brokers, broker_configs  # imports kombu only when used
