@@ -177,6 +177,7 @@ def before_scenario(context, scenario: Scenario) -> None:
     correlation_id = f"{suite.run.run_id}-{next(suite.scenario_numbers):04d}-{_slug(scenario.name)}"
     suite.run.http.session.headers["X-Correlation-Id"] = correlation_id
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
+    suite.run.start_stopped_services()  # and with every service running
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     context.world = suite.new_world()
     # Before the first step: a message the scenario causes is routed to its own queues too.

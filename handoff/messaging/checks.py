@@ -69,6 +69,20 @@ def publish(world: World, broker: str, exchange: str, routing_key: str, body: st
     )
 
 
+def publish_again(world: World) -> BrokerMessage:
+    """Publish that message again as it was (body, headers, message id): what a redelivery looks like."""
+    message = that_message(world)
+    scenario = messages(world)
+    connection = scenario._brokers().broker(message.broker)
+    properties = {k: v for k, v in message.properties.items() if k in ("content_type", "message_id", "correlation_id")}
+    properties.setdefault("content_type", "application/json")
+    connection.publish(message.exchange, message.routing_key, message.body.encode("utf-8"), message.headers, properties)
+    again = BrokerMessage(message.broker, message.exchange, message.routing_key, message.body, message.headers,
+                          properties, direction="published")  # fmt: skip
+    scenario.record_published(again)
+    return again
+
+
 def publish_json_checked(text: str | None) -> str:
     """A doc string that claims to be JSON must be JSON (a feature's typo is named with line and column)."""
     stripped = (text or "").strip()

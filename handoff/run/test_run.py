@@ -177,6 +177,34 @@ class TestRun:
                 file=sys.stderr,
             )
 
+    def stop_service(self, name: str) -> None:
+        """Stop one of the services the run started as a process, until :meth:`start_service` (or the next scenario)."""
+        self._processes_for(name).stop_service(name)
+
+    def start_service(self, name: str) -> None:
+        """Start a service stopped by :meth:`stop_service` again, on its own ports, and wait until it answers."""
+        processes = self._processes_for(name)
+        for port_name, port in self.service_ports.get(name, {}).items():
+            self.ports.reserve_at(name, port_name, port)
+        processes.start_service(
+            name, self.service_urls, self.render, self.ports, timeout=float(self.settings.get("run.start_timeout"))
+        )
+
+    def start_stopped_services(self) -> None:
+        """Every scenario begins with every service running: those a scenario stopped are started again."""
+        if self.processes is not None:
+            for name in list(self.processes.stopped):
+                self.start_service(name)
+
+    def _processes_for(self, name: str) -> LocalProcesses:
+        service = self.settings.service(name)  # a clear error for an unknown name
+        if self.processes is None or not service.command or service.in_container:
+            raise ConfigError(
+                f"service {name!r} is not started by this run as a local process, so a scenario cannot stop or "
+                "start it (only services with a command, and run.start_services = true)"
+            )
+        return self.processes
+
     def dependency(self, called: str) -> FaultProxy | StubServer:
         """The proxy or stub of the dependency features call ``called`` ("the tax service")."""
         stub = self.stubs.called(called) if self.stubs else None

@@ -1,4 +1,5 @@
-"""The generic step library: HTTP, responses, API contracts, databases, email, messages, variables, faults, stubs.
+"""The generic step library: HTTP, responses, API contracts, databases, email, messages, variables, faults, stubs,
+services stopped and started.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -21,6 +22,7 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     http_steps,
     message_steps,
     response_steps,
+    service_steps,
     stub_steps,
     variable_steps,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "http_steps",
     "message_steps",
     "response_steps",
+    "service_steps",
     "stub_steps",
     "variable_steps",
 ]

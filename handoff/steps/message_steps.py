@@ -51,6 +51,12 @@ def step_publish_to_queue(context, queue, broker):
     checks.publish(world, broker, "", "", checks.publish_json_checked(context.text), to_queue=world.render(queue))
 
 
+@when("I publish that message again")
+def step_publish_again(context):
+    """As it was seen, message id and headers included: a redelivery. Example: When I publish that message again"""
+    checks.publish_again(context.world)
+
+
 @then('a message "{key}" arrives ' + ON + " within {seconds:Number} seconds")
 def step_message_arrives(context, key, exchange, broker, seconds):
     """Example: Then a message "order.paid" arrives on exchange "shop.events" of broker "shop" within 5 seconds"""
