@@ -1,4 +1,4 @@
-@notifications @checkout @allure.label.epic:Notifications
+@notifications @checkout @broker @allure.label.epic:Notifications
 Feature: Order events hand the work on to the other services
   When an order is paid, the orders service announces it once; the notifications service
   sends the confirmation email from that announcement. An announcement delivered twice
