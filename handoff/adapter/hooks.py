@@ -197,6 +197,9 @@ def after_step(context, step) -> None:
     if suite is None:
         return
     suite.step_timer.stop()
+    world = getattr(context, "world", None)
+    if world is not None:
+        world.messages.collect_all()  # what the step caused on the broker, reported under it
     if step.status.has_failed():
         deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
@@ -208,6 +211,7 @@ def after_scenario(context, scenario: Scenario) -> None:
     if suite is not None:
         world = getattr(context, "world", None)
         if world is not None:
+            world.messages.collect_all()  # every message the scenario caused is in its report
             world.messages.stop()
         failed = scenario.status.has_failed()
         suite.attachments.end_scenario(failed, _failure(scenario) if failed else "")

@@ -12,6 +12,11 @@ bindings in ``control/``). Two facts of that transport this module works around:
   the exchanges it publishes to as ``topic`` (exact keys route as with ``direct``);
 - an exchange is nothing but its bindings' file: one nobody is bound to does not exist
   until a queue is bound to it, and :meth:`BrokerConnection.check_exchange` cannot refuse it;
+- a message file is created empty, then written under a lock that readers do not take: a
+  consumer polling at that moment takes the empty file, fails to read it, and the message
+  is lost (seen here under load). Handoff writes each message to a hidden file and renames
+  it into place (:func:`atomic_filesystem_transport`), so a reader sees all of it or nothing;
+  the sample shop does the same;
 - taking a message moves its file away, and a message left unacknowledged is put back
   through its exchange's routing in this process. Looking into a queue without taking
   anything is therefore done by reading the files (:meth:`BrokerConnection.browse`).
@@ -67,6 +72,29 @@ def filesystem_folders(url: str) -> tuple[Path, Path]:
     return queues, control
 
 
+def atomic_filesystem_transport():
+    """kombu's file-system transport, with each message written whole before it can be seen."""
+    import uuid
+    from time import monotonic
+
+    from kombu.transport import filesystem
+    from kombu.utils.encoding import str_to_bytes
+    from kombu.utils.json import dumps
+
+    class AtomicChannel(filesystem.Channel):
+        def _put(self, queue, payload, **kwargs):
+            folder = self.data_folder_out
+            name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"  # kombu's own naming
+            hidden = Path(folder) / f".incoming-{uuid.uuid4().hex}"  # not a message name: never taken
+            hidden.write_bytes(str_to_bytes(dumps(payload)))
+            hidden.rename(Path(folder) / name)
+
+    class AtomicFilesystemTransport(filesystem.Transport):
+        Channel = AtomicChannel
+
+    return AtomicFilesystemTransport
+
+
 def kombu_connection(url: str, timeout: float):
     """A kombu connection for a broker URL (not yet connected)."""
     from kombu import Connection  # imported when a broker is declared, not by every run
@@ -74,7 +102,7 @@ def kombu_connection(url: str, timeout: float):
     if is_filesystem(url):
         queues, control = filesystem_folders(url)
         options = {"data_folder_in": str(queues), "data_folder_out": str(queues), "control_folder": str(control)}
-        return Connection("filesystem://", transport_options=options)
+        return Connection("filesystem://", transport=atomic_filesystem_transport(), transport_options=options)
     # Publisher confirms: a publish returns once the broker has the message, or raises.
     return Connection(url, connect_timeout=timeout, transport_options={"confirm_publish": True})
 

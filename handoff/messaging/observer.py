@@ -10,6 +10,7 @@ the scenario ends.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,6 +105,14 @@ class ScenarioMessages:
             for listener in self.listeners:
                 listener(message)
         return observation.messages
+
+    def collect_all(self) -> None:
+        """Fetch what every observation received (after each step: each message is reported near its cause).
+
+        A broker that fails here is left to the steps that look: they say so with their own context."""
+        for broker, exchange in list(self.observations):
+            with contextlib.suppress(Exception):
+                self.collect(broker, exchange)
 
     def browse(self, broker: str, queue: str) -> list[BrokerMessage]:
         raws = self._brokers().broker(broker).browse(queue)

@@ -19,15 +19,33 @@ import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from time import monotonic
 from urllib.parse import urlsplit
 
 from kombu import Connection, Consumer, Exchange, Producer, Queue
+from kombu.transport import filesystem
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
 
 ORDERS = Exchange("orders", type="topic", durable=True)
 BILLING = Exchange("billing", type="topic", durable=True)
 DEAD_LETTERS = Exchange("billing.dead-letters", type="topic", durable=True)
 QUEUE = Queue("billing.orders", exchange=ORDERS, routing_key="order.paid", durable=True)
 DEAD_LETTER_QUEUE = Queue("billing.dead-letter", exchange=DEAD_LETTERS, routing_key="#", durable=True)
+
+
+class _AtomicChannel(filesystem.Channel):
+    """Each message written to a hidden file, then renamed into place: kombu's own _put creates the
+    file first and writes it after, and a consumer polling in between takes an empty file (lost)."""
+
+    def _put(self, queue, payload, **kwargs):
+        hidden = Path(self.data_folder_out) / f".incoming-{uuid.uuid4().hex}"
+        hidden.write_bytes(str_to_bytes(dumps(payload)))
+        hidden.rename(Path(self.data_folder_out) / f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg")
+
+
+class AtomicFilesystem(filesystem.Transport):
+    Channel = _AtomicChannel
 
 
 def connection(url: str) -> Connection:
@@ -41,7 +59,7 @@ def connection(url: str) -> Connection:
             "control_folder": str(root / "control"),
             "polling_interval": 0.05,
         }
-        return Connection("filesystem://", transport_options=options)
+        return Connection("filesystem://", transport=AtomicFilesystem, transport_options=options)
     return Connection(url, transport_options={"confirm_publish": True})
 
 
