@@ -21,6 +21,7 @@ from handoff.email.mailbox import Email
 from handoff.gherkin.tables import table_rows
 from handoff.http.conversation import HttpConversation
 from handoff.matching.checker import Checker
+from handoff.messaging.observer import ScenarioMessages
 from handoff.report.attachments import NoAttachments, ReportAttachments
 from handoff.run.test_run import TestRun
 from handoff.variables.scenario_variables import Variables
@@ -40,11 +41,13 @@ class World:
     last_email: Email | None = None
     # steps deferred to the end of the scenario (handoff.adapter.cleanups), in the order registered
     cleanups: list[Any] = field(default_factory=list)
+    messages: ScenarioMessages = field(init=False)  # broker messages (handoff/messaging)
 
     def __post_init__(self) -> None:
         self.variables = Variables(self.data, self.run.secrets, self.run.settings.get("data"))
         self.http = HttpConversation(self.run)
         self.tables = TableExpectations(TableReader(self.run.databases), self.check)
+        self.messages = ScenarioMessages(getattr(self.run, "brokers", None), getattr(self.run, "run_id", "run"))
 
     def render(self, text: str | None) -> str | None:
         """Step text, a cell or a doc string with the scenario's ``{variables}`` filled in."""

@@ -189,12 +189,16 @@ def before_scenario(context, scenario: Scenario) -> None:
     clear_faults(suite.run)  # every scenario starts with its dependencies healthy
     if suite.run.tracing is not None:
         suite.run.tracing.begin_scenario(scenario.name, correlation_id)
+    suite.run.start_stopped_services()  # and with every service running
     suite.attachments.begin_scenario(scenario.name, correlation_id)
     if suite.run.contracts is not None:
         suite.run.record_calls_between_services()  # what came after the last scenario ended is not this one's
         suite.run.contracts.begin_scenario()
     suite.broken_between_services = []
     context.world = suite.new_world()
+    # Before the first step: a message the scenario causes is routed to its own queues too.
+    context.world.messages.listeners.append(suite.attachments.on_message)
+    context.world.messages.start()
 
 
 def before_step(context, step) -> None:
@@ -216,6 +220,9 @@ def after_step(context, step) -> None:
     if suite.run.tracing is not None:
         failed = step.status.has_failed()
         suite.run.tracing.end_step(failed, _first_line(step.error_message) if failed else "")
+    world = getattr(context, "world", None)
+    if world is not None:
+        world.messages.collect_all()  # what the step caused on the broker, reported under it
     if step.status.has_failed():
         deaths = suite.run.deaths()
         if deaths:  # the step failed because a service is gone: say so, as infrastructure (the report's category)
@@ -227,9 +234,13 @@ def after_scenario(context, scenario: Scenario) -> None:
     if suite is not None:
         # Cleanups first: their requests belong in the timeline and are masked with the scenario's secrets.
         failed_cleanups: list[FailedCleanup] = []
+        world = getattr(context, "world", None)
         try:
             failed_cleanups = run_cleanups(context, suite.attachments, suite.step_timer)
         finally:
+            if world is not None:
+                world.messages.collect_all()  # every message the scenario caused is in its report
+                world.messages.stop()
             suite.broken_between_services += suite.run.record_calls_between_services()
             steps_failed = scenario.status.has_failed()
             message = "\n".join(str(failed) for failed in failed_cleanups)

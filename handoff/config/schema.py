@@ -52,6 +52,7 @@ NAMED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "databases": (frozenset({"url", "create"}), frozenset()),
     "proxies": (frozenset({"target", "port", "protocol", "called"}), frozenset()),
     "stubs": (frozenset({"called", "port", "mappings"}), frozenset()),  # handoff/stubs
+    "brokers": (frozenset({"url", "observe", "timeout"}), frozenset()),  # handoff/messaging
 }
 FREE = frozenset({"secrets", "data"})
 TOP_LEVEL_SCALARS = {"shard": str}  # -D shard=2/4 (parallel runs)

@@ -1,4 +1,4 @@
-"""Attachments for the Allure report: each HTTP exchange, query and email lands on the
+"""Attachments for the Allure report: each HTTP exchange, query, email and broker message lands on the
 step that caused it, secrets masked and large bodies capped. Each scenario also gets
 its trace drawn as a waterfall (handoff/tracing/waterfall.py, an HTML attachment), its
 text timeline as a fallback (handoff/report/timeline.py) and, when it fails, what every
@@ -23,6 +23,7 @@ from handoff.email.mailbox import Email
 from handoff.http.client import Exchange, cap
 from handoff.matching.checker import format_table
 from handoff.matching.numbers import plain
+from handoff.messaging.messages import BrokerMessage
 from handoff.report.after_steps import LateFailures, write_skipped_steps
 from handoff.report.masking import Masker
 from handoff.report.service_logs import ServiceLogs, parse_request_line
@@ -158,6 +159,14 @@ class ReportAttachments:
         if self.timeline is not None:
             self.timeline.add("EMAIL", "mail", f"to {', '.join(email.recipients)}: {email.subject}", time.time())
 
+    def on_message(self, message: BrokerMessage) -> None:
+        """A message published or observed (masked like an HTTP exchange), and its line in the timeline."""
+        self._attach(message.describe(), f"Message {message.direction}: {message.routing_key} ({message.where})")
+        if self.timeline is not None:
+            who = f"test -> {message.broker}" if message.direction == "published" else message.broker
+            place = message.queue or message.exchange or "(default exchange)"
+            self.timeline.add("MSG", who, f"{message.direction} {message.routing_key} on {place}", message.at)
+
     def _attach(self, body: str, name: str, limit: int = ATTACHMENT_LIMIT, masked: bool = False) -> None:
         # Outside a scenario allure-behave has no test to attach to, and raises KeyError.
         with contextlib.suppress(KeyError):
@@ -185,6 +194,8 @@ class NoAttachments:
     def end_scenario(self, failed: bool, failure: str = "", traced: tuple | None = None) -> None: ...
 
     def on_email(self, email: Email) -> None: ...
+
+    def on_message(self, message: BrokerMessage) -> None: ...
 
     def on_contract_check(self, exchange: Exchange, found) -> None: ...
 

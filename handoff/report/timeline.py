@@ -2,7 +2,7 @@
 
 The framework's own HTTP exchanges, the requests each service logged with the
 scenario's correlation id (calls between services and to the payment gateway
-included), database queries and emails, each with its time from the start of the
+included), database queries, emails and broker messages, each with its time from the start of the
 scenario, its duration and the step it belongs to. A service's request that happened
 inside another request is indented under it, so the calls read as a call tree.
 """
@@ -23,7 +23,7 @@ NESTING_TOLERANCE_S = 0.0015  # service log times have millisecond precision
 class Event:
     started_at: float  # epoch seconds
     duration_ms: float | None
-    kind: str  # HTTP (framework call), SVC (a service's log line), SQL, EMAIL
+    kind: str  # HTTP (framework call), SVC (a service's log line), SQL, EMAIL, MSG (a broker message)
     who: str
     what: str
 
@@ -81,7 +81,8 @@ class Timeline:
             "",
             "Times are milliseconds since the scenario began; [duration]. HTTP = a call the test made,",
             "SVC = a request a service handled, from the trace's spans or its log lines (indented under the call that",
-            "caused it), SQL = a query the test ran, EMAIL = an email the test read.",
+            "caused it), SQL = a query the test ran, EMAIL = an email the test read,",
+            "MSG = a broker message the test published or observed.",
         ]
         current_step = -2
         open_calls: list[Event] = []
@@ -121,6 +122,7 @@ def _summary(events: list[Event]) -> str:
         + (f" ({', '.join(f'{s} {n}' for s, n in sorted(services.items()))})" if services else ""),
         f"{kinds['SQL']} database quer{'y' if kinds['SQL'] == 1 else 'ies'}",
         f"{kinds['EMAIL']} email(s)",
+        *([f"{kinds['MSG']} broker message(s)"] if kinds["MSG"] else []),
     ]
     timed = [e for e in events if e.kind in ("HTTP", "SVC") and e.duration_ms is not None]
     if timed:

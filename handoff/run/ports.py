@@ -28,6 +28,14 @@ class PortReservations:
         self._sockets[(service, port_name)] = sock
         return sock.getsockname()[1]
 
+    def reserve_at(self, service: str, port_name: str, port: int) -> int:
+        """Hold a service's own port again, to start it again where the others reach it (after it stopped)."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # its last connections may linger in TIME_WAIT
+        sock.bind((LOOPBACK, port))
+        self._sockets[(service, port_name)] = sock
+        return port
+
     def fds(self, service: str, templates: Iterable[str]) -> dict[str, int]:
         """The listening sockets a service asks for with ``{fds.<port>}``, by port name."""
         wanted = {name for text in templates for name in _FD_PLACEHOLDER.findall(text)}

@@ -56,6 +56,7 @@ class LocalProcesses:
         # The OpenTelemetry variables of a service (handoff/tracing): named explicitly, as the base
         # environment holds none of the test process's; the service's own env table overrides them.
         self.telemetry: Callable[[str], Mapping[str, str]] | None = None
+        self.stopped: dict[str, RunningProcess] = {}  # stopped on purpose by a scenario, to start again
 
     def start(
         self,
@@ -72,36 +73,78 @@ class LocalProcesses:
         """
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
-            command = [render(service, part) for part in service.command]
-            env = {
-                **service_base_environment(os.environ),
-                **(self.telemetry(service.name) if self.telemetry else {}),
-                **{k: render(service, v) for k, v in service.env.items()},
-            }
-            env.setdefault("PYTHONUNBUFFERED", "1")
-            handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
-            if ports:
-                for port_name in set(service.ports) - set(handed):
-                    ports.release_one(service.name, port_name)  # it binds this one itself, now
-            log_path = self.log_dir / f"{service.name}.log"
-            with log_path.open("wb") as log:
-                process = subprocess.Popen(
-                    command,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=tuple(handed.values()),
-                    start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
-                )
-            if self.on_started is not None:
-                self.on_started(process.pid)
-            if ports:
-                ports.release(service.name)  # the service has its own copy of what it was handed
-            self.running.append(RunningProcess(service, process, log_path, urls[service.name] + service.health))
+            self.running.append(self._launch(service, urls, render, ports))
         deadline = time.monotonic() + timeout
         for running in self.running:
             self._wait_until_ready(running, deadline, timeout)
+
+    def _launch(
+        self,
+        service: ServiceConfig,
+        urls: Mapping[str, str],
+        render: Callable[[ServiceConfig, str], str],
+        ports: PortReservations | None,
+    ) -> RunningProcess:
+        command = [render(service, part) for part in service.command]
+        env = {
+            **service_base_environment(os.environ),
+            **(self.telemetry(service.name) if self.telemetry else {}),
+            **{k: render(service, v) for k, v in service.env.items()},
+        }
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        handed = ports.fds(service.name, [*service.command, *service.env.values()]) if ports else {}
+        if ports:
+            for port_name in set(service.ports) - set(handed):
+                ports.release_one(service.name, port_name)  # it binds this one itself, now
+        log_path = self.log_dir / f"{service.name}.log"
+        with log_path.open("ab" if service.name in self.stopped else "wb") as log:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=tuple(handed.values()),
+                start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
+            )
+        if self.on_started is not None:
+            self.on_started(process.pid)
+        if ports:
+            ports.release(service.name)  # the service has its own copy of what it was handed
+        return RunningProcess(service, process, log_path, urls[service.name] + service.health)
+
+    def stop_service(self, name: str, grace: float = 5.0) -> None:
+        """Stop one service on purpose (a scenario's "the X service is stopped"); not a death."""
+        running = self._running(name)
+        self._stop([running], grace)
+        self.running.remove(running)
+        self.stopped[name] = running
+
+    def start_service(
+        self,
+        name: str,
+        urls: Mapping[str, str],
+        render: Callable[[ServiceConfig, str], str],
+        ports: PortReservations,
+        timeout: float,
+    ) -> None:
+        """Start a service stopped with :meth:`stop_service` again, on the same ports, and wait until it is ready."""
+        stopped = self.stopped.get(name)
+        if stopped is None:
+            raise LookupError(f"service {name!r} was not stopped in this scenario, so it cannot be started again")
+        running = self._launch(stopped.service, urls, render, ports)
+        del self.stopped[name]
+        self.running.append(running)
+        self._wait_until_ready(running, time.monotonic() + timeout, timeout)
+
+    def _running(self, name: str) -> RunningProcess:
+        for running in self.running:
+            if running.service.name == name:
+                return running
+        if name in self.stopped:
+            raise LookupError(f"service {name!r} is stopped already")
+        known = ", ".join(sorted(r.service.name for r in self.running)) or "none"
+        raise LookupError(f"no service {name!r} started by this run as a process (started: {known})")
 
     def _wait_until_ready(self, running: RunningProcess, deadline: float, timeout: float) -> None:
         last_probe = "no probe yet"
@@ -141,16 +184,21 @@ class LocalProcesses:
 
     def stop(self, grace: float = 5.0) -> None:
         """Ask every process to stop, then kill what is still there after the grace time."""
-        for running in self.running:
+        self._stop(self.running, grace)
+        self.running.clear()
+        self.stopped.clear()
+
+    @staticmethod
+    def _stop(processes: list[RunningProcess], grace: float) -> None:
+        for running in processes:
             _signal_group(running.process, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for running in self.running:
+        for running in processes:
             try:
                 running.process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(running.process, signal.SIGKILL)
                 running.process.wait()
-        self.running.clear()
 
 
 # What a started service gets of the test process's environment: what a program needs to

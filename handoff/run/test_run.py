@@ -12,6 +12,7 @@ listening socket itself, for a service that can take one: see handoff/run/ports.
 ``{databases.<name>.url}``, ``{secrets.<name>}`` and ``{proxies.<name>.url}`` /
 ``{proxies.<name>.port}`` (fault-injecting proxies, handoff/faults/proxies.py) and
 ``{stubs.<name>.url}`` / ``{stubs.<name>.port}`` (stubs of third parties, handoff/stubs).
+A ``[brokers.<name>]`` URL may use ``{run_dir}`` and ``{run_id}`` (handoff/messaging).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class TestRun:
     label: RunLabel | None = None  # owner.json in run_dir: what a later run reaps if this one is killed
     contracts: Any = None  # a handoff.contracts.Contracts when a service names its OpenAPI description
     tracing: RunTracing | None = None  # a trace per scenario ([tracing], handoff/tracing)
+    brokers: Any = None  # a handoff.messaging.brokers.Brokers when the environment declares [brokers.*]
 
     __test__ = False  # not a pytest test class
 
@@ -108,6 +110,7 @@ class TestRun:
             self.containers.start(self)
         self._reap_databases_and_folders(orphans)
         self.databases.create_throwaway_databases()
+        self._check_brokers()  # before the services that use them: an unreachable broker is named as such
         started = [s for s in self.settings.services.values() if s.started_by_us and not s.in_container]
         if started:
             self.processes = LocalProcesses(self.reports_dir / "service-logs", on_started=self.label.add_process)
@@ -121,6 +124,11 @@ class TestRun:
                 ports=self.ports,
             )
         self.check_environment()
+        if self.brokers is not None:
+            try:
+                self.brokers.check_observed()
+            except Exception as error:
+                raise EnvironmentNotReady(str(error)) from None
         self.contracts = self._contracts()
         return self
 
@@ -153,6 +161,9 @@ class TestRun:
         if self.tracing is not None:
             self.tracing.close()
             self.tracing = None
+        if self.brokers is not None:
+            self.brokers.close()
+            self.brokers = None
         if self.databases is not None:
             try:
                 self.databases.drop_throwaway_databases()
@@ -177,6 +188,34 @@ class TestRun:
                 f"({', '.join(o.run_id for o in orphans)}): {len(dropped)} throw-away database(s) dropped",
                 file=sys.stderr,
             )
+
+    def stop_service(self, name: str) -> None:
+        """Stop one of the services the run started as a process, until :meth:`start_service` (or the next scenario)."""
+        self._processes_for(name).stop_service(name)
+
+    def start_service(self, name: str) -> None:
+        """Start a service stopped by :meth:`stop_service` again, on its own ports, and wait until it answers."""
+        processes = self._processes_for(name)
+        for port_name, port in self.service_ports.get(name, {}).items():
+            self.ports.reserve_at(name, port_name, port)
+        processes.start_service(
+            name, self.service_urls, self.render, self.ports, timeout=float(self.settings.get("run.start_timeout"))
+        )
+
+    def start_stopped_services(self) -> None:
+        """Every scenario begins with every service running: those a scenario stopped are started again."""
+        if self.processes is not None:
+            for name in list(self.processes.stopped):
+                self.start_service(name)
+
+    def _processes_for(self, name: str) -> LocalProcesses:
+        service = self.settings.service(name)  # a clear error for an unknown name
+        if self.processes is None or not service.command or service.in_container:
+            raise ConfigError(
+                f"service {name!r} is not started by this run as a local process, so a scenario cannot stop or "
+                "start it (only services with a command, and run.start_services = true)"
+            )
+        return self.processes
 
     def dependency(self, called: str) -> FaultProxy | StubServer:
         """The proxy or stub of the dependency features call ``called`` ("the tax service")."""
@@ -302,6 +341,22 @@ class TestRun:
         """Write the run's API coverage (reports/api-coverage.json, and beside the Allure results for the
         report); one line per described service."""
         return self.contracts.finish(self.reports_dir, results_dir) if self.contracts is not None else []
+
+    def _check_brokers(self) -> None:
+        """Connect to every declared broker before the services start; unreachable is infrastructure.
+
+        The exchanges a broker observes are checked later, when the services have declared them."""
+        if not self.settings.values.get("brokers"):
+            return
+        from handoff.messaging.brokers import Brokers, broker_configs  # imports kombu only when used
+
+        self.brokers = Brokers(broker_configs(self.settings, lambda url: self.render(None, url)))
+        for name, password in self.brokers.passwords().items():
+            self.masker.add(password, name=f"the password of brokers.{name}.url")
+        try:
+            self.brokers.check()
+        except Exception as error:
+            raise EnvironmentNotReady(str(error)) from None
 
     def _rendered_databases(self) -> dict[str, DatabaseConfig]:
         return {name: replace(db, url=self.render(None, db.url)) for name, db in self.settings.databases.items()}

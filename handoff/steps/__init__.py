@@ -1,5 +1,5 @@
-"""The generic step library: HTTP, responses, API contracts, databases, email, variables, faults, stubs,
-cleanups, traces.
+"""The generic step library: HTTP, responses, API contracts, databases, email, messages, variables,
+faults, stubs, cleanups, traces, services stopped and started.
 
 A suite loads it with one module in its ``steps/`` folder::
 
@@ -21,7 +21,9 @@ from handoff.steps import (  # noqa: E402 - the types above must be registered f
     email_steps,
     fault_steps,
     http_steps,
+    message_steps,
     response_steps,
+    service_steps,
     stub_steps,
     trace_steps,
     variable_steps,
@@ -34,7 +36,9 @@ __all__ = [
     "email_steps",
     "fault_steps",
     "http_steps",
+    "message_steps",
     "response_steps",
+    "service_steps",
     "stub_steps",
     "trace_steps",
     "variable_steps",

@@ -17,11 +17,12 @@ from shop.common.errors import ApiError, invalid_request, not_found
 from shop.common.http import ServiceClient
 from shop.common.security import authenticate_user
 from shop.common.validation import get_card_number, json_body, storable
-from shop.common.web import correlation_id, create_base_app
+from shop.common.web import correlation_id, create_base_app, on_shutdown
 from shop.orders.checkout import Checkout
 from shop.orders.mailer import Mailer
+from shop.orders.outbox import OutboxRelay
 from shop.orders.payments import PaymentGateway
-from shop.orders.store import IdempotencyStore, OrderStore, metadata
+from shop.orders.store import IdempotencyStore, OrderStore, metadata, outbox_events
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -39,6 +40,7 @@ class Settings:
     smtp_port: int
     mail_from: str
     service_token: str
+    broker_url: str = ""  # "" : no broker, the confirmation email is sent by this service
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +56,7 @@ class Settings:
             smtp_port=env_int("SHOP_SMTP_PORT", minimum=1, maximum=65535),
             mail_from=env_str("SHOP_MAIL_FROM", "shop@example.test"),
             service_token=env_str("SHOP_SERVICE_TOKEN"),
+            broker_url=env_str("SHOP_BROKER_URL", ""),
         )
 
 
@@ -69,12 +72,17 @@ def create_app(settings: Settings) -> Flask:
         settings.gateway_api_key,
         settings.gateway_timeout_seconds,
     )
+    relay = None
+    if settings.broker_url:
+        relay = OutboxRelay(engine, outbox_events, settings.broker_url).start()
+        on_shutdown(app, relay.stop)
     checkout = Checkout(
         orders=orders,
         cart=cart,
         catalog=catalog,
         gateway=gateway,
         mailer=Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
+        events_published=relay.notify if relay else None,
     )
     # A duplicate request waits for the first one: at most a gateway timeout plus slack.
     idempotency = IdempotencyStore(engine, wait_seconds=settings.gateway_timeout_seconds + 15)

@@ -1,4 +1,9 @@
-"""The checkout workflow: cart -> stock check -> order -> charge -> stock, cart, email.
+"""The checkout workflow: cart -> stock check -> order -> charge -> stock, cart, event (or email).
+
+With a broker, the outcome is announced as a domain event (``order.paid``,
+``order.payment_failed``) written with the order's change and published after commit
+(shop/orders/outbox.py); the notifications service sends the email. Without one, the
+orders service sends the confirmation email itself.
 
 Failures before the order exists raise :class:`ApiError` (no order is created).
 Once the order exists, every outcome is returned as ``(http_status, order_json)``.
@@ -7,11 +12,15 @@ Once the order exists, every outcome is returned as ``(http_status, order_json)`
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 
 from shop.common.catalog_client import fetch_product
+from shop.common.db import isoformat_utc, utcnow
 from shop.common.errors import ApiError
 from shop.common.http import ServiceClient, UpstreamUnavailable
 from shop.orders.mailer import Mailer
+from shop.orders.outbox import event_row
 from shop.orders.payments import GATEWAY_UNAVAILABLE, ChargeResult, PaymentGateway
 from shop.orders.store import PAID, PAYMENT_FAILED, STOCK_CONFLICT, OrderStore
 
@@ -29,12 +38,14 @@ class Checkout:
         catalog: ServiceClient,
         gateway: PaymentGateway,
         mailer: Mailer,
+        events_published: Callable[[], None] | None = None,
     ) -> None:
         self.orders = orders
         self.cart = cart
         self.catalog = catalog
         self.gateway = gateway
         self.mailer = mailer
+        self.events_published = events_published  # None: no broker, the email is sent from here
 
     def run(
         self,
@@ -51,16 +62,14 @@ class Checkout:
         total = sum(line["line_total_cents"] for line in lines)
         charge = self.gateway.charge(order_id, total, currency, card_number)
         if not charge.approved:
-            return self._payment_failed(order_id, charge)
+            return self._payment_failed(order_id, charge, user, correlation_id)
         return self._fulfil(order_id, charge, lines, cart["id"], authorization, user, correlation_id)
 
-    def _payment_failed(self, order_id: str, charge: ChargeResult) -> tuple[int, dict]:
-        self.orders.update(
-            order_id,
-            status=PAYMENT_FAILED,
-            failure_reason=charge.failure_reason,
-            charge_id=charge.charge_id,
-        )
+    def _payment_failed(self, order_id: str, charge: ChargeResult, user: dict, correlation_id: str) -> tuple[int, dict]:
+        values = {"status": PAYMENT_FAILED, "failure_reason": charge.failure_reason, "charge_id": charge.charge_id}
+        self.orders.update(order_id, event=self._event("order.payment_failed", order_id, values, user, correlation_id),
+                           **values)  # fmt: skip
+        self._announce()
         status = 502 if charge.failure_reason == GATEWAY_UNAVAILABLE else 402
         return status, self.orders.get(order_id)
 
@@ -87,10 +96,31 @@ class Checkout:
             self.orders.update(order_id, status=STOCK_CONFLICT, failure_reason=conflict)
             return 409, self.orders.get(order_id)
         self._empty_cart(cart_id, authorization)
-        self.orders.update(order_id, status=PAID)
+        self.orders.update(order_id, event=self._event("order.paid", order_id, {"status": PAID}, user, correlation_id),
+                           status=PAID)  # fmt: skip
         order = self.orders.get(order_id)
-        self.mailer.send_confirmation(order, user["email"], correlation_id)
+        if self.events_published is None:
+            self.mailer.send_confirmation(order, user["email"], correlation_id)
+        self._announce()
         return 201, order
+
+    def _event(self, kind: str, order_id: str, change: dict, user: dict, correlation_id: str) -> dict | None:
+        """The outbox row announcing the order as it will be once ``change`` is written; None without a broker."""
+        if self.events_published is None:
+            return None
+        event_id = "evt_" + uuid.uuid4().hex
+        payload = {
+            "event_id": event_id,
+            "type": kind,
+            "occurred_at": isoformat_utc(utcnow()),
+            "order": {**self.orders.get(order_id), **change},
+            "customer": {"id": user["id"], "email": user["email"]},
+        }
+        return event_row(event_id, kind, payload, correlation_id)
+
+    def _announce(self) -> None:
+        if self.events_published is not None:
+            self.events_published()
 
     def _read_cart(self, authorization: str) -> dict:
         response = self.cart.request("GET", "/cart", authorization=authorization)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.common.db import isoformat_utc, utcnow
 from shop.common.errors import ApiError
+from shop.orders.outbox import outbox_table
 
 PENDING_PAYMENT = "PENDING_PAYMENT"
 PAID = "PAID"
@@ -73,6 +74,8 @@ idempotency_records = Table(
     PrimaryKeyConstraint("user_id", "key", name="pk_idempotency_records"),
 )
 
+outbox_events = outbox_table(metadata)  # domain events, published after commit (shop/orders/outbox.py)
+
 LINE_FIELDS = ("product_id", "sku", "name", "quantity", "unit_price_cents", "line_total_cents")
 
 
@@ -109,9 +112,12 @@ class OrderStore:
             conn.execute(insert(order_lines), [{"order_id": order_id, **line} for line in lines])
         return order_id
 
-    def update(self, order_id: str, **values: Any) -> None:
+    def update(self, order_id: str, event: dict | None = None, **values: Any) -> None:
+        """Change an order; ``event`` (an outbox row) is written in the same transaction."""
         with self.engine.begin() as conn:
             conn.execute(update(orders).where(orders.c.id == order_id).values(updated_at=utcnow(), **values))
+            if event is not None:
+                conn.execute(insert(outbox_events).values(**event))
 
     def get(self, order_id: str, user_id: int | None = None) -> dict | None:
         """The order as JSON, or None if missing (or not owned by ``user_id`` when given)."""

@@ -62,7 +62,7 @@ def _listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def shuffled_run(tmp_path_factory):
+def shuffled_run(tmp_path_factory, request):
     workdir = tmp_path_factory.mktemp("shuffled")
     (workdir / "behave.ini").write_text(BEHAVE_INI)
     postgres = _postgres_url()
@@ -70,6 +70,7 @@ def shuffled_run(tmp_path_factory):
     args = ["-D", "env=local"]
     if postgres:
         env["HANDOFF_PG_URL"] = postgres
+        env["HANDOFF_AMQP_PORT"] = str(request.getfixturevalue("rabbitmq").port)  # the postgres env's broker
         args = ["-D", "env=postgres"]
     completed = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "shuffled_run.py"), "-f", "progress", *args, str(ROOT / "features")],

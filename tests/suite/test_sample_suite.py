@@ -17,10 +17,15 @@ KNOWN_SECRETS = {
 }
 
 
-def _assert_all_passed(result):
+# The message broker's faults need a real broker behind a proxy (config/postgres.toml): skipped on local.
+BROKER_FAULT_SCENARIOS = 2
+
+
+def _assert_all_passed(result, skipped: int = 0):
     assert result.exit_code == 0, result.output[-5000:]
     assert len(result.scenarios) >= MIN_SCENARIOS, result.output[-2000:]
-    assert result.statuses() == {"passed": len(result.scenarios)}, result.output[-5000:]
+    expected = {"passed": len(result.scenarios) - skipped, **({"skipped": skipped} if skipped else {})}
+    assert result.statuses() == expected, result.output[-5000:]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,7 @@ def sqlite_run(tmp_path_factory):
 
 
 def test_every_scenario_passes_on_sqlite(sqlite_run):
-    _assert_all_passed(sqlite_run)
+    _assert_all_passed(sqlite_run, skipped=BROKER_FAULT_SCENARIOS)
 
 
 def test_every_exchange_keeps_to_the_shops_api_descriptions(sqlite_run):
@@ -70,8 +75,9 @@ def test_no_secret_reaches_the_results_or_the_console(sqlite_run):
     assert "************4242" in shown  # masked, yet recognisable
 
 
-def test_every_scenario_passes_on_postgres(postgres_url, tmp_path):
-    result = run_behave(tmp_path, str(ROOT / "features"), "-D", "env=postgres", env={"HANDOFF_PG_URL": postgres_url})
+def test_every_scenario_passes_on_postgres(postgres_url, rabbitmq, tmp_path):
+    env = {"HANDOFF_PG_URL": postgres_url, "HANDOFF_AMQP_PORT": str(rabbitmq.port)}  # the environment's broker
+    result = run_behave(tmp_path, str(ROOT / "features"), "-D", "env=postgres", env=env)
     _assert_all_passed(result)
 
 

@@ -1,0 +1,1 @@
+"""notifications service: emails customers about what happened to their orders, from events."""

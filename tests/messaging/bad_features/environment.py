@@ -1,0 +1,3 @@
+from handoff import hooks
+
+hooks.install(globals())
