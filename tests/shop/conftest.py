@@ -24,6 +24,7 @@ from flask import Flask
 
 from handoff.config.settings import load_settings
 from handoff.run.test_run import TestRun
+from handoff.waiting import eventually
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 10.0
@@ -92,7 +93,13 @@ def _with_data(run: TestRun) -> RunningShop:
             headers={**bearer, "Idempotency-Key": secrets.token_hex(8)},
             json={"card_number": APPROVED_CARD},
         )
-        messages = call("GET", urls["mail"] + "/messages", 200, params={"to": email})
+        messages: dict = {}
+
+        def confirmation_email() -> None:  # sent by the notifications service once orders announces the payment
+            messages.update(call("GET", urls["mail"] + "/messages", 200, params={"to": email}))
+            assert messages["items"], f"no confirmation email to {email} yet"
+
+        eventually(confirmation_email, timeout=15)
         call("POST", f"{urls['cart']}/carts/{cart['id']}/items", 201, headers=bearer, json=item)  # a cart with a line
         api_key = {"Authorization": f"Bearer {run.secrets['gateway_api_key']}"}
         call("GET", urls["gateway"] + "/charges", 200, headers=api_key, params={"reference": order["id"]})
