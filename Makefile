@@ -70,9 +70,10 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/tracing.py $(BENCH_ARGS)
 
-# The step catalog, docs/steps.md, from the registered steps (a test fails when it is stale).
+# The step catalog, docs/steps.md, from the registered steps, and the phrases defined in Gherkin as
+# stand-ins for editors' completion (.handoff/editor_phrases.py); a test fails when either is stale.
 steps: $(BIN)/.installed
-	$(BIN)/handoff steps --features features --features tests --output docs/steps.md
+	$(BIN)/handoff steps --features features --features tests --output docs/steps.md --editor-glue .handoff/editor_phrases.py
 
 # What a new version of an API description would break, from the last run's exchanges:
 #   make contracts-diff OLD=contracts/orders.yaml NEW=contracts/orders-next.yaml [SERVICE=orders]

@@ -20,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     steps.add_argument("--output", "-o", type=Path, help="write the catalog to this file (default: print it)")
     steps.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the catalog")
     steps.add_argument(
+        "--editor-glue", type=Path, metavar="FILE",
+        help="also write (with --check: compare) FILE: stand-ins of the phrases defined in Gherkin, for editors",
+    )  # fmt: skip
+    steps.add_argument(
         "--features", type=Path, action="append", help="where to find example uses (default: PROJECT/features)"
     )
     steps.set_defaults(handler=_steps)
@@ -92,25 +96,32 @@ def _contracts_diff(args: argparse.Namespace) -> int:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from handoff.cli.catalog import render
+    from handoff.cli.catalog import editor_glue, render
     from handoff.phrases import PhraseError
 
     project = args.project.resolve()
+    feature_dirs = [path.resolve() for path in (args.features or [project / "features"])]
     try:
-        text = render(project, [path.resolve() for path in (args.features or [project / "features"])])
+        text = render(project, feature_dirs)
+        glue = editor_glue(project, feature_dirs) if args.editor_glue else ""
     except PhraseError as error:
         print(f"the phrase definitions cannot work:\n{error}", file=sys.stderr)
         return 1
     if args.check:
-        if not args.check.is_file() or args.check.read_text(encoding="utf-8") != text:
-            print(f"{args.check} is out of date: run `handoff steps --output {args.check}`", file=sys.stderr)
-            return 1
-        return 0
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
-    else:
+        stale = [
+            (path, option)
+            for path, option, wanted in ((args.check, "--output", text), (args.editor_glue, "--editor-glue", glue))
+            if path is not None and (not path.is_file() or path.read_text(encoding="utf-8") != wanted)
+        ]
+        for path, option in stale:
+            print(f"{path} is out of date: run `handoff steps {option} {path}`", file=sys.stderr)
+        return 1 if stale else 0
+    for path, content in ((args.output, text), (args.editor_glue, glue)):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            print(f"wrote {path}")
+    if not args.output:
         sys.stdout.write(text)
     return 0
 

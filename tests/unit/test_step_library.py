@@ -7,17 +7,25 @@ from pathlib import Path
 from tests.suite.behave_run import ROOT
 
 HANDOFF = str(Path(sys.executable).with_name("handoff"))  # the command, as a user types it
+CATALOG = [HANDOFF, "steps", "--features", "features", "--features", "tests"]  # what make steps runs
 
 
 def test_the_step_catalog_is_up_to_date():
     completed = subprocess.run(
-        [HANDOFF, "steps", "--features", "features", "--features", "tests", "--check", "docs/steps.md"],
+        [*CATALOG, "--check", "docs/steps.md", "--editor-glue", ".handoff/editor_phrases.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert completed.returncode == 0, completed.stderr + "\nRun `make steps` and commit docs/steps.md."
+    assert completed.returncode == 0, completed.stderr + "\nRun `make steps` and commit what it wrote."
+
+
+def test_the_editor_glue_stands_in_for_each_phrase_and_is_never_loaded_by_behave():
+    glue = (ROOT / ".handoff" / "editor_phrases.py").read_text()
+    assert "@step('I am signed in as \"{email}\"')" in glue
+    assert '"""Defined in phrases/api.feature:' in glue
+    assert not (ROOT / "steps" / "editor_phrases.py").exists()  # behave loads steps/ only
 
 
 def test_every_step_of_every_feature_is_defined_once():
