@@ -76,10 +76,9 @@ def test_a_signal_keeps_results_and_stops_the_services_and_removes_the_run_folde
     assert list(Path(tempfile.gettempdir()).glob(f"handoff-{run_id}-*")) == [], output
 
 
-def test_sigterm_on_postgres_drops_the_run_s_databases(tmp_path, postgres_url):
-    code, output, _, services, run_id = _interrupted_run(
-        tmp_path, signal.SIGTERM, "-D", "env=postgres", env={"HANDOFF_PG_URL": postgres_url}
-    )
+def test_sigterm_on_postgres_drops_the_run_s_databases(tmp_path, postgres_url, rabbitmq):
+    env = {"HANDOFF_PG_URL": postgres_url, "HANDOFF_AMQP_PORT": str(rabbitmq.port)}  # the postgres env's broker
+    code, output, _, services, run_id = _interrupted_run(tmp_path, signal.SIGTERM, "-D", "env=postgres", env=env)
     assert code != 0, output
     assert throwaway_databases(postgres_url, run_id) == [], output
     assert [pid for pid in services if _alive(pid)] == [], output

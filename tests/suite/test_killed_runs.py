@@ -68,8 +68,8 @@ def test_handoff_clean_removes_what_a_killed_run_left(tmp_path):
     assert _run_folders(run_id) == []
 
 
-def test_the_next_run_reaps_processes_folders_and_databases_of_a_killed_run(tmp_path, postgres_url):
-    env = {"HANDOFF_PG_URL": postgres_url}
+def test_the_next_run_reaps_processes_folders_and_databases_of_a_killed_run(tmp_path, postgres_url, rabbitmq):
+    env = {"HANDOFF_PG_URL": postgres_url, "HANDOFF_AMQP_PORT": str(rabbitmq.port)}  # the postgres env's broker
     run_id, services = _killed_run(tmp_path / "killed", "-D", "env=postgres", env=env)
     assert throwaway_databases(postgres_url, run_id), "a killed run leaves its databases behind"
     next_run = subprocess.run(
