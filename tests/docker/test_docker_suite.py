@@ -6,6 +6,7 @@ output and every container and volume labelled with it must be gone afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -163,3 +164,12 @@ def test_a_container_that_dies_mid_run_is_named_as_infrastructure(docker_client,
     assert "is exited with exit status 137 during the run" in message
     assert "The step's own error: service 'catalog' is unreachable" in message
     assert resources_of_run(docker_client, _run_id(result.output)) == []
+
+
+def test_the_services_in_containers_send_their_spans_to_the_run(docker_run):
+    """Containers share the host's loopback: their OTLP exporter reaches the run's receiver."""
+    results = [json.loads(path.read_text()) for path in docker_run.allure_results.glob("*-result.json")]
+    paid = next(result for result in results if result["name"] == "Paying with an approved card")
+    [trace] = [a["name"] for a in paid.get("attachments", []) if a["name"].startswith("Trace: ")]
+    spans, services = re.match(r"Trace: (\d+) span\(s\) from (\d+) service\(s\)", trace).groups()
+    assert int(spans) > 50 and int(services) == 6, trace  # auth, catalog, cart, orders, gateway, mail
