@@ -1,4 +1,4 @@
-@api @broker
+@api @broker @allure.label.epic:API_contracts
 Feature: The shop's order events, with the generic vocabulary
   What the notifications service does with an order.paid it cannot read, seen from the
   broker: the message goes on to the dead-letter exchange with its reason, and waits in
