@@ -241,13 +241,7 @@ class BrokerConnection:
 
     def take_all(self, queue: str) -> list[RawMessage]:
         """Everything waiting in one of the run's own temporary queues (taken: nobody else reads it)."""
-        channel = self.channel()
-        taken = []
-        while True:
-            message = channel.basic_get(queue=queue, no_ack=True)
-            if message is None:
-                return taken
-            taken.append(_raw(message))
+        return _drain(self.channel(), queue, acknowledged=True)
 
     def browse(self, queue: str) -> list[RawMessage]:
         """What waits in ``queue``, left there (for a queue no consumer reads, such as a dead-letter queue)."""
@@ -258,12 +252,7 @@ class BrokerConnection:
         # messages in their order when the channel closes.
         channel = self._connection.channel()
         try:
-            seen = []
-            while True:
-                message = channel.basic_get(queue=queue, no_ack=False)
-                if message is None:
-                    return seen
-                seen.append(_raw(message))
+            return _drain(channel, queue, acknowledged=False)
         finally:
             channel.close()
 
@@ -294,6 +283,14 @@ def _know_exchange(channel, exchange: str) -> None:
     (as topic, unless this process declared it otherwise)."""
     if exchange not in channel.state.exchanges:
         channel.exchange_declare(exchange=exchange, type="topic", durable=True)
+
+
+def _drain(channel, queue: str, acknowledged: bool) -> list[RawMessage]:
+    """Every message waiting in ``queue``, got one by one (acknowledged: gone; else handed back on close)."""
+    found = []
+    while (message := channel.basic_get(queue=queue, no_ack=acknowledged)) is not None:
+        found.append(_raw(message))
+    return found
 
 
 def _raw(message) -> RawMessage:
